@@ -1,0 +1,259 @@
+"""Claims of ``shared/spec/classic.md``: NC metrics, implicit bias, regularised UFM, layer-peeled
+model, SELI geometry, MSE UFM (claim numbers refer to classic.md §4, errata to §5).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ncbounds import metrics as M
+from ncbounds.geometry import random_rotation
+
+from .registry import FAIL, PASS, Evidence, claim, compare, verdict_from
+
+PAPER = "classic"
+
+
+def _E3() -> np.ndarray:
+    """"E" of classic.md §4: unit simplex ETF of K = 3 in R^2, rows (cos 2πk/3, sin 2πk/3)."""
+    k = np.arange(3)
+    return np.stack([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)], axis=1)
+
+
+def _ex1_instance(s: float, *, lift: bool = False, seed: int = 0):
+    """Two samples per class at μ_k ± s·u_k (claim 1); ``lift``: d = 3 with u_k = e₃ (claim 4)."""
+    E = _E3()
+    rng = np.random.default_rng(seed)
+    H, y = [], []
+    for k in range(3):
+        if lift:
+            mu, u = np.append(E[k], 0.0), np.array([0.0, 0.0, 1.0])
+        else:
+            mu = E[k]
+            u = rng.normal(size=2)
+            u /= np.linalg.norm(u)
+        H += [mu + s * u, mu - s * u]
+        y += [k, k]
+    return np.array(H), np.array(y)
+
+
+def _nc1_family(H, y) -> dict:
+    m = M.nc_metrics(H, y)
+    return {"nc1": m.nc1, "trace_ratio": m.nc1_trace_ratio, "cdnv": m.cdnv,
+            "cdnv_unsquared": m.cdnv_unsquared, "nc2_equinorm": m.nc2_equinorm_H,
+            "nc2_equiangularity": m.nc2_equiangularity_H, "nc2_maxangle": m.nc2_maxangle_H,
+            "nc2_gram": m.nc2_gram_H}
+
+
+@claim("CL-METRIC-EX1", paper=PAPER, provenance="derived", cost="fast",
+       covers=("CL-METRIC-NC1-PAPYAN", "CL-METRIC-NC1-TR", "CL-METRIC-NC1-CDNV", "CL-METRIC-NC2-EQN",
+               "CL-METRIC-NC2-EQA", "CL-METRIC-NC2-MAXA", "CL-METRIC-NC2-GRAM"),
+       statement="K=3 ETF means with two samples per class at μ_k ± s·u_k: NC1 = 2s²/3, trace ratio = s², "
+                 "CDNV = s²/3, unsquared CDNV = s²/√3, every NC2 metric 0.",
+       control="s = 0.2 instead of 0.1 (every NC1 value ×4) against the s = 0.1 expectations")
+def metric_ex1(ctx, control=False):
+    s = 0.1
+    H, y = _ex1_instance(0.2 if control else s, seed=ctx.seed)
+    exp = {"nc1": 2 * s * s / 3, "trace_ratio": s * s, "cdnv": s * s / 3,
+           "cdnv_unsquared": s * s / np.sqrt(3), "nc2_equinorm": 0.0, "nc2_equiangularity": 0.0,
+           "nc2_maxangle": 0.0, "nc2_gram": 0.0}
+    return compare(_nc1_family(H, y), exp, ctx.tol(1e-12))
+
+
+_EX2_SAMPLE = {"equinorm": 0.2499291, "equiangularity": 0.4262850, "maxangle": 0.4406958, "gram": 0.5747407}
+
+
+def _nc2_pair(counts):
+    E = _E3()
+    y = np.repeat(np.arange(3), counts)
+    out = {}
+    for c, tag in (("class_mean", "cm"), ("sample", "s")):
+        m = M.nc_metrics(E[y], y, center=c)
+        out.update({f"{tag}_equinorm": m.nc2_equinorm_H, f"{tag}_equiangularity": m.nc2_equiangularity_H,
+                    f"{tag}_maxangle": m.nc2_maxangle_H, f"{tag}_gram": m.nc2_gram_H})
+    return out
+
+
+@claim("CL-METRIC-EX2", paper=PAPER, provenance="derived", cost="fast", covers=("CL-METRIC-CENTER",),
+       statement="Class means exactly an ETF, counts (10,10,1): every NC2 metric is 0 with the class-mean "
+                 "centre and (0.2499291, 0.4262850, 0.4406958, 0.5747407) with the sample centre.",
+       control="balanced counts (10,10,10): both centres give 0, so 'the conventions differ' fails")
+def metric_ex2(ctx, control=False):
+    meas = _nc2_pair((10, 10, 10) if control else (10, 10, 1))
+    exp = {f"cm_{k}": 0.0 for k in _EX2_SAMPLE} | {f"s_{k}": v for k, v in _EX2_SAMPLE.items()}
+    return compare(meas, exp, ctx.tol(1e-6))
+
+
+@claim("CL-METRIC-EX3", paper=PAPER, provenance="derived", cost="fast",
+       covers=("CL-METRIC-NC3-PAPYAN", "CL-METRIC-NC3-ZHU", "CL-METRIC-NC4"),
+       statement="H = E repeated twice per class and W = E: NC3 (Papyan and Zhu forms) = 0 and NC4 = 0.",
+       control="W with rows 0 and 1 swapped: NC4 = 2/3 and Papyan NC3 = 2 exactly")
+def metric_ex3(ctx, control=False):
+    E = _E3()
+    y = np.repeat(np.arange(3), 2)
+    W = E[[1, 0, 2]] if control else E
+    m = M.nc_metrics(E[y], y, W=W)
+    return compare({"nc3": m.nc3, "nc3_zhu": m.nc3_zhu, "nc4": m.nc4},
+                   {"nc3": 0.0, "nc3_zhu": 0.0, "nc4": 0.0}, ctx.tol(1e-12))
+
+
+@claim("CL-METRIC-BLIND", paper=PAPER, provenance="derived", cost="fast", covers=("CL-A3", "CL-METRIC-NC1-PAPYAN"),
+       statement="Deviations orthogonal to the span of the class means (claim 1 lifted to d = 3 along e₃): "
+                 "Papyan NC1 = 0 while trace ratio = 0.01 and CDNV = 0.00333333.",
+       control="claim 1's in-plane deviations: Papyan NC1 = 0.00666667, so 'blind (= 0)' fails")
+def metric_blind(ctx, control=False):
+    H, y = _ex1_instance(0.1, lift=not control, seed=ctx.seed)
+    f = _nc1_family(H, y)
+    return compare({"nc1": f["nc1"], "trace_ratio": f["trace_ratio"], "cdnv": f["cdnv"]},
+                   {"nc1": 0.0, "trace_ratio": 0.01, "cdnv": 0.01 / 3}, ctx.tol(1e-12))
+
+
+def _order_example():
+    E = _E3()
+    y = np.repeat(np.arange(3), (10, 10, 1))
+    H = E[y] + 0.1 * np.random.default_rng(0).normal(size=(21, 2))
+    return H, y
+
+
+@claim("CL-METRIC-ORDER", paper=PAPER, provenance="derived", cost="fast", covers=("CL-METRIC-CENTER", "CL-A2"),
+       statement="0 <= NC1(sample centre) <= NC1(class-mean centre)(1 + 1e-12), equal when balanced; on the "
+                 "spec example 0.00586171 (sample) < 0.00732777 (class mean). Swept over 200 random instances.",
+       control="assert the reverse inequality on the spec example")
+def metric_order(ctx, control=False):
+    H, y = _order_example()
+    a, b = M.nc1_papyan(H, y, center="sample"), M.nc1_papyan(H, y)
+    if control:
+        a, b = b, a  # the reverse inequality: class mean <= sample
+    rng = np.random.default_rng(ctx.seed)
+    worst = -np.inf
+    n_inst = 1000 if ctx.deep else 200
+    for _ in range(n_inst):
+        K = int(rng.integers(2, 7)); d = int(rng.integers(1, 8))
+        counts = rng.integers(1, 8, size=K)
+        yy = np.repeat(np.arange(K), counts)
+        HH = rng.normal(size=(yy.size, d)) + 2 * rng.normal(size=(K, d))[yy]
+        s_, c_ = M.nc1_papyan(HH, yy, center="sample"), M.nc1_papyan(HH, yy)
+        if s_ < 0 or c_ < 0:
+            worst = np.inf
+        worst = max(worst, (s_ - c_) / max(c_, 1e-300))
+    tol = ctx.tol(1e-12)
+    return verdict_from(
+        {"example ordered": 0 <= a <= b * (1 + tol),
+         "example values": abs(a - 0.00586171) <= 5e-9 and abs(b - 0.00732777) <= 5e-9,
+         "sweep ordered": worst <= tol},
+        measured={"nc1_sample": a, "nc1_class_mean": b, "sweep_max_relative_excess": worst, "instances": n_inst},
+        expected={"nc1_sample": 0.00586171, "nc1_class_mean": 0.00732777}, tolerance=tol)
+
+
+def _random_instance(rng):
+    K = int(rng.integers(2, 7)); d = int(rng.integers(K, K + 5))
+    counts = rng.integers(2, 7, size=K)
+    y = np.repeat(np.arange(K), counts)
+    H = rng.normal(size=(y.size, d)) + 3 * rng.normal(size=(K, d))[y]
+    W = rng.normal(size=(K, d))
+    return H, y, W
+
+
+_INV_FIELDS = ("nc1", "nc1_trace_ratio", "cdnv", "nc2", "nc2_equinorm_H", "nc2_equiangularity_H",
+               "nc2_maxangle_H", "nc2_of_H", "nc2_equinorm_W", "nc2_equiangularity_W", "nc2_maxangle_W",
+               "nc2_gram_W", "nc3", "nc3_centered", "nc3_zhu", "nc4")
+
+
+def _max_rel_change(a, b, fields) -> float:
+    worst = 0.0
+    for f in fields:
+        x, z = getattr(a, f), getattr(b, f)
+        worst = max(worst, abs(x - z) / max(1.0, abs(x)))
+    return worst
+
+
+@claim("CL-METRIC-INV", paper=PAPER, provenance="derived", cost="fast", covers=("CL-A3",),
+       statement="Every default metric is unchanged (1e-9 relative) under Q ∈ O(d), H ↦ cH, W ↦ c'W "
+                 "(c, c' ∈ [0.1, 10]) and label permutations, and never negative (200 random instances).",
+       control="the unsquared CDNV under H ↦ 2H doubles")
+def metric_inv(ctx, control=False):
+    rng = np.random.default_rng(ctx.seed)
+    tol = ctx.tol(1e-9)
+    worst, negative = 0.0, False
+    n_inst = 1000 if ctx.deep else 200
+    fields = ("cdnv_unsquared",) if control else _INV_FIELDS
+    for _ in range(n_inst):
+        H, y, W = _random_instance(rng)
+        K, d = W.shape
+        base = M.nc_metrics(H, y, W=W)
+        negative |= any(getattr(base, f) < 0 for f in _INV_FIELDS)
+        if control:
+            worst = max(worst, _max_rel_change(base, M.nc_metrics(2 * H, y, W=W), fields))
+            continue
+        Q = random_rotation(d, seed=rng)
+        c, c2 = rng.uniform(0.1, 10, size=2)
+        perm = rng.permutation(K)  # class k becomes perm[k]
+        Wp = np.empty_like(W); Wp[perm] = W
+        for other in (M.nc_metrics(H @ Q, y, W=W @ Q), M.nc_metrics(c * H, y, W=c2 * W),
+                      M.nc_metrics(H, perm[y], W=Wp)):
+            worst = max(worst, _max_rel_change(base, other, fields))
+    return verdict_from({"invariant": worst <= tol, "never negative": not negative},
+                        measured={"max_relative_change": worst, "instances": n_inst},
+                        expected={"max_relative_change": 0.0}, tolerance=tol)
+
+
+@claim("CL-A5", paper=PAPER, provenance="derived", cost="fast", covers=("CL-METRIC-NC1-PAPYAN",),
+       statement="NC1 without the 1/K (one public codebase) is K times larger: 0.02 instead of 0.00666667 "
+                 "on claim 1's instance; ncbounds keeps Papyan's 1/K.",
+       control="compare the /K value itself with 0.02: the two conventions then agree, which fails")
+def erratum_a5(ctx, control=False):
+    H, y = _ex1_instance(0.1, seed=ctx.seed)
+    nc1 = M.nc1_papyan(H, y)
+    no_k = nc1 if control else 3 * nc1  # the no-/K variant is K·NC1
+    return compare({"nc1": nc1, "nc1_without_1/K": no_k}, {"nc1": 0.02 / 3, "nc1_without_1/K": 0.02},
+                   ctx.tol(1e-12))
+
+
+@claim("CL-A4", paper=PAPER, provenance="derived", cost="fast", covers=("CL-A4", "CL-METRIC-NC1-CDNV"),
+       statement="CDNV conventions: the unsquared form doubles under H ↦ 2H; the sum over pairs is "
+                 "K(K−1)/2 = 3 times the mean; a Bessel factor 1/(n_k−1) doubles claim 1's CDNV for n_k = 2.",
+       control="squared, mean, 1/n_k under H ↦ 2H: invariant, so 'doubles' fails")
+def erratum_a4(ctx, control=False):
+    H, y = _ex1_instance(0.1, seed=ctx.seed)
+    form = "squared" if control else "unsquared"
+    v1 = M.cdnv(H, y, squared=form == "squared")
+    v2 = M.cdnv(2 * H, y, squared=form == "squared")
+    mean = M.cdnv(H, y)
+    # sum over pairs and Bessel factor, recomputed from their definitions
+    mu = np.stack([H[y == k].mean(axis=0) for k in range(3)])
+    Vb = np.array([((H[y == k] - mu[k]) ** 2).sum() / (np.sum(y == k) - 1) for k in range(3)])
+    pairs = [(k, l) for k in range(3) for l in range(k + 1, 3)]
+    summed = sum((Vb[k] + Vb[l]) / 2 / np.sum((mu[k] - mu[l]) ** 2) for k, l in pairs)
+    return compare({"ratio_under_2H": v2 / v1, "sum_over_mean_bessel": summed / mean},
+                   {"ratio_under_2H": 2.0, "sum_over_mean_bessel": 3.0 * 2.0}, ctx.tol(1e-12))
+
+
+@claim("CL-A7", paper=PAPER, provenance="derived", cost="fast", covers=("CL-METRIC-NC4",),
+       statement="NC4 with argmin for the classifier (an old public version) reports every sample as a "
+                 "mismatch (rate 1.0) at exact NC, where the argmax definition gives 0.",
+       control="use argmax (the correct definition) in place of argmin: the rate is 0, not 1")
+def erratum_a7(ctx, control=False):
+    E = _E3()
+    y = np.repeat(np.arange(3), 2)
+    H = E[y]
+    logits = H @ E.T
+    pred = np.argmax(logits, axis=1) if control else np.argmin(logits, axis=1)
+    ncc = np.argmin(((H[:, None, :] - E[None]) ** 2).sum(-1), axis=1)
+    m = M.nc_metrics(H, y, W=E)
+    return compare({"buggy_rate": float(np.mean(pred != ncc)), "ncbounds_nc4": m.nc4},
+                   {"buggy_rate": 1.0, "ncbounds_nc4": 0.0}, ctx.tol(1e-12))
+
+
+@claim("CL-A11", paper=PAPER, provenance="derived", cost="fast", covers=("CL-METRIC-NC2-OF", "CL-METRIC-NC2-GRAM"),
+       statement="Centring hides the orthogonal frame: for means a·e_k (K = 4) NC2-GRAM on centred means = 0 "
+                 "and NC2-OF on uncentred means = 0, while NC2-OF on centred means = 0.5176.",
+       control="ETF class means: NC2-OF on uncentred means is 0.5176, not 0")
+def erratum_a11(ctx, control=False):
+    from ncbounds.geometry import distance_to_etf, distance_to_orthogonal_frame, simplex_etf
+    K, a = 4, 2.5
+    Mu = simplex_etf(K, K) if control else a * np.eye(K)
+    Mc = Mu - Mu.mean(axis=0)
+    target = np.sqrt(2 - 2 * np.sqrt((K - 1) / K))
+    return compare({"gram_centred": distance_to_etf(Mu, center=True), "of_uncentred": distance_to_orthogonal_frame(Mu),
+                    "of_centred": distance_to_orthogonal_frame(Mc)},
+                   {"gram_centred": 0.0, "of_uncentred": 0.0, "of_centred": target}, ctx.tol(1e-9))

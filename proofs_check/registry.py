@@ -1,0 +1,351 @@
+"""Registry of checkable claims: Claim, Evidence, Context, run and report.
+
+A **claim** is one checkable statement from a spec (``shared/spec/*.md``) under the spec's ID. It
+records the paper, the statement, its provenance tag, its cost class and a check function
+``fn(ctx, control=False) -> Evidence``. The same function run with ``control=True`` is the
+**negative control**: the check on a perturbed input or a violated hypothesis, which must not
+pass. A claim's outcome is good iff the check PASSes and the control does not (FAIL or N/A).
+
+Statements a spec lists but that cannot be checked here are registered with :func:`excuse`
+and a reason, so that completeness can be tested.
+
+JSON report schema (``ncbounds check --json``, ``--report FILE.json``)::
+
+    {"schema": "ncbounds.check/1",
+     "seed": int, "deep": bool, "seconds": float,
+     "summary": {"claims": int, "passed": int, "failed": int, "controls_passed": int,
+                 "not_applicable": int, "excused": int, "ok": bool},
+     "results": [{"id": str, "paper": str, "statement": str, "provenance": str, "cost": str,
+                  "covers": [str], "ok": bool,
+                  "check":   {"verdict": "PASS"|"FAIL"|"N/A", "measured": {...}, "expected": {...},
+                              "tolerance": float|null, "message": str, "seconds": float},
+                  "control": {... same fields ..., "description": str}}],
+     "excused": [{"id": str, "paper": str, "reason": str}]}
+"""
+
+from __future__ import annotations
+
+import math
+import time
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ncbounds._results import Result, jsonable
+
+__all__ = [
+    "PASS", "FAIL", "NA", "PROVENANCE", "COSTS",
+    "Evidence", "Claim", "Excused", "Context", "ClaimResult", "Report",
+    "claim", "excuse", "all_claims", "excused", "get", "select", "run", "compare", "verdict_from",
+]
+
+PASS, FAIL, NA = "PASS", "FAIL", "N/A"
+PROVENANCE = ("paper", "reconstructed", "derived", "reviewers")
+COSTS = ("fast", "medium", "slow")
+PAPERS = ("gao2023", "ji2022", "jacot2024", "wu2025", "classic")
+
+
+@dataclass(frozen=True)
+class Evidence(Result):
+    """What a check measured, what it expected, the tolerance and the verdict."""
+
+    verdict: str
+    measured: dict = field(default_factory=dict)
+    expected: dict = field(default_factory=dict)
+    tolerance: float | None = None
+    message: str = ""
+    seconds: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.verdict == PASS
+
+
+@dataclass
+class Context:
+    """Run settings handed to every check.
+
+    Attributes:
+      seed: base seed for checks that draw random instances.
+      deep: run the deep variants (longer horizons, larger hypothesis budgets).
+      tolerance_override: if set, every numerical tolerance read through :meth:`tol` is replaced
+        by this value (``ncbounds check --tolerance 0`` makes numerical claims fail on purpose).
+    """
+
+    seed: int = 0
+    deep: bool = False
+    tolerance_override: float | None = None
+    cache: dict = field(default_factory=dict)
+
+    def tol(self, default: float) -> float:
+        return float(default) if self.tolerance_override is None else float(self.tolerance_override)
+
+    def memo(self, key: str, fn: Callable[[], Any]) -> Any:
+        """Compute ``fn()`` once per run and share it between claims (e.g. one long trajectory)."""
+        if key not in self.cache:
+            self.cache[key] = fn()
+        return self.cache[key]
+
+
+@dataclass(frozen=True)
+class Claim:
+    id: str
+    paper: str
+    statement: str
+    provenance: str
+    cost: str
+    fn: Callable[..., Evidence]
+    control: str
+    covers: tuple[str, ...] = ()
+
+    def run_check(self, ctx: Context) -> Evidence:
+        return _timed(self.fn, ctx, False)
+
+    def run_control(self, ctx: Context) -> Evidence:
+        return _timed(self.fn, ctx, True)
+
+
+@dataclass(frozen=True)
+class Excused:
+    id: str
+    paper: str
+    reason: str
+
+
+_REGISTRY: dict[str, Claim] = {}
+_EXCUSED: dict[str, Excused] = {}
+
+
+def claim(id: str, *, paper: str, statement: str, provenance: str, cost: str, control: str,
+          covers: Iterable[str] = ()):
+    """Decorator registering ``fn(ctx, control=False) -> Evidence`` as the claim ``id``.
+
+    ``control`` describes the negative control (what ``fn(ctx, control=True)`` perturbs).
+    """
+    if provenance not in PROVENANCE:
+        raise ValueError(f"{id}: provenance must be one of {PROVENANCE}, got {provenance!r}")
+    if cost not in COSTS:
+        raise ValueError(f"{id}: cost must be one of {COSTS}, got {cost!r}")
+    if paper not in PAPERS:
+        raise ValueError(f"{id}: paper must be one of {PAPERS}, got {paper!r}")
+
+    def deco(fn):
+        if id in _REGISTRY:
+            raise ValueError(f"claim {id} registered twice")
+        _REGISTRY[id] = Claim(id=id, paper=paper, statement=statement, provenance=provenance,
+                              cost=cost, fn=fn, control=control, covers=tuple(covers))
+        return fn
+
+    return deco
+
+
+def excuse(id: str, *, paper: str, reason: str) -> None:
+    """Register a spec statement as not checkable here, with the reason."""
+    _EXCUSED[id] = Excused(id=id, paper=paper, reason=reason)
+
+
+def _load_all() -> None:
+    # importing the modules registers their claims
+    from . import classic  # noqa: F401
+    for mod in ("gao2023", "ji2022", "jacot2024", "wu2025"):
+        try:
+            __import__(f"{__package__}.{mod}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{__package__}.{mod}":
+                raise
+
+
+def all_claims() -> list[Claim]:
+    _load_all()
+    return list(_REGISTRY.values())
+
+
+def excused() -> list[Excused]:
+    _load_all()
+    return list(_EXCUSED.values())
+
+
+def get(id: str) -> Claim:
+    _load_all()
+    return _REGISTRY[id]
+
+
+def select(*, paper: str | None = None, ids: Iterable[str] | None = None,
+           deep: bool = False) -> list[Claim]:
+    """Claims to run: by paper and/or IDs; slow claims only with ``deep`` (or named explicitly)."""
+    claims = all_claims()
+    if ids:
+        want = list(ids)
+        unknown = [i for i in want if i not in _REGISTRY]
+        if unknown:
+            raise KeyError(f"unknown claim id(s): {', '.join(unknown)}")
+        return [_REGISTRY[i] for i in want]
+    if paper is not None:
+        if paper not in PAPERS:
+            raise KeyError(f"unknown paper {paper!r}; one of {', '.join(PAPERS)}")
+        claims = [c for c in claims if c.paper == paper]
+    if not deep:
+        claims = [c for c in claims if c.cost != "slow"]
+    return claims
+
+
+def _timed(fn, ctx: Context, control: bool) -> Evidence:
+    t0 = time.perf_counter()
+    try:
+        ev = fn(ctx, control=control)
+    except Exception as exc:  # a crashing check is a failing check, with the reason kept
+        ev = Evidence(verdict=FAIL, message=f"raised {type(exc).__name__}: {exc}\n"
+                      + "".join(traceback.format_exception(exc)[-3:]))
+    if not isinstance(ev, Evidence):
+        ev = Evidence(verdict=FAIL, message=f"check returned {type(ev).__name__}, not Evidence")
+    return Evidence(verdict=ev.verdict, measured=ev.measured, expected=ev.expected,
+                    tolerance=ev.tolerance, message=ev.message, seconds=time.perf_counter() - t0)
+
+
+# --------------------------------------------------------------------------------------------
+# helpers for writing checks
+# --------------------------------------------------------------------------------------------
+
+def compare(measured: dict[str, float], expected: dict[str, float], tol: float, *,
+            relative: bool = False, message: str = "") -> Evidence:
+    """PASS iff every measured value is within ``tol`` of its expected value.
+
+    Absolute error by default; ``relative=True`` uses ``|m - e| <= tol * max(1, |e|)``.
+    """
+    bad = []
+    for k, e in expected.items():
+        m = measured[k]
+        if isinstance(e, bool) or isinstance(m, bool):
+            ok = bool(m) == bool(e)
+        else:
+            m, e = float(m), float(e)
+            scale = max(1.0, abs(e)) if relative else 1.0
+            ok = math.isfinite(m) and abs(m - e) <= tol * scale
+        if not ok:
+            bad.append(k)
+    msg = message or ("all within tolerance" if not bad else "out of tolerance: " + ", ".join(bad))
+    return Evidence(verdict=PASS if not bad else FAIL, measured=dict(measured),
+                    expected=dict(expected), tolerance=float(tol), message=msg)
+
+
+def verdict_from(conditions: dict[str, bool], *, measured: dict | None = None,
+                 expected: dict | None = None, tolerance: float | None = None,
+                 message: str = "") -> Evidence:
+    """PASS iff every named condition holds; the message lists those that failed."""
+    bad = [k for k, ok in conditions.items() if not ok]
+    msg = message or ("all conditions hold" if not bad else "failed: " + ", ".join(bad))
+    return Evidence(verdict=PASS if not bad else FAIL, measured=dict(measured or {}),
+                    expected=dict(expected or {}), tolerance=tolerance, message=msg)
+
+
+# --------------------------------------------------------------------------------------------
+# running and reporting
+# --------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ClaimResult(Result):
+    id: str
+    paper: str
+    statement: str
+    provenance: str
+    cost: str
+    covers: tuple
+    check: Evidence
+    control: Evidence
+    control_description: str
+
+    @property
+    def ok(self) -> bool:
+        return self.check.verdict == PASS and self.control.verdict != PASS
+
+    def to_dict(self) -> dict:
+        d = {k: jsonable(getattr(self, k)) for k in ("id", "paper", "statement", "provenance", "cost")}
+        d["covers"] = list(self.covers)
+        d["ok"] = self.ok
+        d["check"] = self.check.to_dict()
+        d["control"] = dict(self.control.to_dict(), description=self.control_description)
+        return d
+
+
+@dataclass(frozen=True)
+class Report(Result):
+    results: list
+    excused: list
+    seed: int
+    deep: bool
+    seconds: float
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.results)
+
+    def summary(self) -> dict:
+        return {
+            "claims": len(self.results),
+            "passed": sum(r.check.verdict == PASS for r in self.results),
+            "failed": sum(r.check.verdict != PASS for r in self.results),
+            "controls_passed": sum(r.control.verdict == PASS for r in self.results),
+            "not_applicable": sum(r.check.verdict == NA for r in self.results),
+            "excused": len(self.excused),
+            "ok": self.ok,
+        }
+
+    def to_dict(self) -> dict:
+        return {
+            "schema": "ncbounds.check/1", "seed": self.seed, "deep": self.deep,
+            "seconds": self.seconds, "summary": self.summary(),
+            "results": [r.to_dict() for r in self.results],
+            "excused": [{"id": e.id, "paper": e.paper, "reason": e.reason} for e in self.excused],
+        }
+
+    def to_markdown(self) -> str:
+        s = self.summary()
+        lines = [
+            "# ncbounds check report", "",
+            f"{s['claims']} claims: {s['passed']} passed, {s['failed']} failed; "
+            f"{s['controls_passed']} controls passed (should be 0); {s['excused']} excused. "
+            f"Seed {self.seed}, deep={self.deep}, {self.seconds:.1f} s.", "",
+            "| ID | paper | provenance | check | control | measured vs expected |",
+            "|---|---|---|---|---|---|",
+        ]
+        for r in self.results:
+            lines.append(f"| {r.id} | {r.paper} | [{r.provenance}] | {r.check.verdict} | "
+                         f"{r.control.verdict} | {_short(r.check)} |")
+        if self.excused:
+            lines += ["", "## Not checkable here", ""]
+            lines += [f"- **{e.id}** ({e.paper}): {e.reason}" for e in self.excused]
+        return "\n".join(lines) + "\n"
+
+
+def _fmt(v: Any) -> str:
+    if isinstance(v, float):
+        return f"{v:.6g}"
+    return str(v)
+
+
+def _short(ev: Evidence, width: int = 90) -> str:
+    parts = []
+    for k, e in ev.expected.items():
+        m = ev.measured.get(k, "?")
+        parts.append(f"{k}={_fmt(m)} (exp {_fmt(e)})")
+    if not parts:
+        parts = [f"{k}={_fmt(v)}" for k, v in list(ev.measured.items())[:3]]
+    s = "; ".join(parts) or ev.message
+    return s if len(s) <= width else s[: width - 1] + "…"
+
+
+def run(claims: list[Claim], ctx: Context | None = None, *, progress: Callable[[Claim], None] | None = None,
+        include_excused: bool = True) -> Report:
+    """Run each claim's check and control; ``progress(claim)`` is called after each claim."""
+    ctx = ctx or Context()
+    t0 = time.perf_counter()
+    out = []
+    for c in claims:
+        out.append(ClaimResult(id=c.id, paper=c.paper, statement=c.statement, provenance=c.provenance,
+                               cost=c.cost, covers=c.covers, check=c.run_check(ctx),
+                               control=c.run_control(ctx), control_description=c.control))
+        if progress:
+            progress(c)
+    papers = {c.paper for c in claims}
+    exc = [e for e in excused() if e.paper in papers] if include_excused else []
+    return Report(results=out, excused=exc, seed=ctx.seed, deep=ctx.deep, seconds=time.perf_counter() - t0)
