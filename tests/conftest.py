@@ -1,0 +1,19 @@
+import os
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, settings
+
+# One profile for the whole suite: deterministic (derandomize) so CI is reproducible, no deadline
+# (2-core CI machines are noisy). Property tests ask for their own max_examples (>= 200).
+settings.register_profile("ci", derandomize=True, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+settings.register_profile("dev", deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci"))
+
+
+@pytest.fixture
+def E3():
+    """Unit simplex ETF of K = 3 in R^2 with rows (cos 2πk/3, sin 2πk/3) (classic.md §4 "E")."""
+    k = np.arange(3)
+    return np.stack([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)], axis=1)

@@ -1,0 +1,64 @@
+import json
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from ncbounds.cli import main
+from ncbounds.geometry import simplex_etf
+
+
+def test_check_json_and_exit_codes(capsys):
+    assert main(["check", "--claim", "CL-METRIC-EX1", "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["summary"]["ok"] and d["results"][0]["id"] == "CL-METRIC-EX1"
+    # a tolerance of zero makes the numerical claim fail: non-zero exit
+    assert main(["check", "--claim", "CL-METRIC-EX1", "--tolerance", "0"]) == 1
+    assert main(["check", "--claim", "NOPE"]) == 2
+
+
+def test_check_report_files(tmp_path, capsys):
+    out = tmp_path / "rep.md"
+    assert main(["check", "--claim", "CL-METRIC-EX3", "--report", str(out)]) == 0
+    assert "CL-METRIC-EX3" in out.read_text()
+    assert json.loads(out.with_suffix(".json").read_text())["schema"] == "ncbounds.check/1"
+
+
+def _features(tmp_path, with_W=True):
+    E = simplex_etf(3, 4)
+    y = np.repeat(np.arange(3), 4)
+    H = 2 * E[y] + 0.05 * np.random.default_rng(0).normal(size=(12, 4))
+    kw = {"H": H, "y": y}
+    if with_W:
+        kw["W"] = E
+    p = tmp_path / "f.npz"
+    np.savez(p, **kw)
+    return p
+
+
+def test_metrics_json_is_valid(tmp_path, capsys):
+    p = _features(tmp_path)
+    assert main(["metrics", str(p), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["K"] == 3 and d["N"] == 12
+    assert 0 <= d["metrics"]["nc1"] < 0.01 and d["margins"]["tpt"] is True
+
+
+def test_metrics_table_and_bad_file(tmp_path, capsys):
+    p = _features(tmp_path, with_W=False)
+    assert main(["metrics", str(p)]) == 0
+    assert "nc1" in capsys.readouterr().out
+    bad = tmp_path / "bad.npz"
+    np.savez(bad, H=np.ones((3, 2)))
+    assert main(["metrics", str(bad)]) == 2
+    assert "y" in capsys.readouterr().err
+
+
+def test_console_script_and_no_torch_import():
+    r = subprocess.run(["ncbounds", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and "ncbounds" in r.stdout
+    code = ("import sys, ncbounds, ncbounds.metrics, ncbounds.geometry, ncbounds.solvers, ncbounds.cli; "
+            "assert 'torch' not in sys.modules, 'torch imported'")
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
