@@ -5,7 +5,7 @@ Subpackages: :mod:`ncbounds.geometry`, :mod:`ncbounds.metrics`, :mod:`ncbounds.d
 Importing ncbounds never imports torch (torch tensors are still accepted at every boundary).
 """
 
-from . import errors, geometry
+from . import data, errors, geometry, metrics
 from .errors import (
     CertificateError,
     DimensionError,
@@ -21,7 +21,7 @@ from .errors import (
 __version__ = "0.1.0"
 
 __all__ = [
-    "errors", "geometry", "__version__",
+    "data", "errors", "geometry", "metrics", "__version__",
     "NCBoundsError", "InputError", "ShapeError", "LabelError", "DimensionError",
     "NotSeparableError", "SolverError", "CertificateError", "NotApplicableError",
 ]
