@@ -129,6 +129,143 @@ def _cmd_metrics(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# solve
+# --------------------------------------------------------------------------------------------
+
+def _counts_to_labels(text: str):
+    import numpy as np
+
+    try:
+        counts = [int(c) for c in text.split(",")]
+    except ValueError:
+        raise SystemExit(f"ncbounds solve: --counts must be comma-separated integers, got {text!r}")
+    return np.repeat(np.arange(len(counts)), counts)
+
+
+def _scalars(result) -> dict:
+    """The scalar fields of a result (arrays are left to --save), with the certificate summary."""
+    import numpy as np
+
+    out = {}
+    for k, v in result.to_dict().items():
+        raw = getattr(result, k)
+        if isinstance(raw, np.ndarray) or k in ("closed_form",):
+            continue
+        if k == "certificate" and isinstance(v, dict):
+            out["certificate"] = {c: v[c] for c in ("passed", "relative_gap", "duality_gap",
+                                                    "primal_infeasibility", "dual_infeasibility", "stationarity")}
+            continue
+        out[k] = v
+    return out
+
+
+def _cmd_solve(args) -> int:
+    import numpy as np
+
+    from . import solvers
+    from .data import load_features
+
+    if args.problem == "svm":
+        inst = load_features(args.features)
+        res = solvers.multiclass_svm(inst.H, inst.y, bias=args.bias, K=inst.K, method=args.method)
+    else:
+        if args.counts is None and args.features is None:
+            raise SystemExit("ncbounds solve: give --counts n0,n1,... or a FEATURES.npz to take labels from")
+        y = _counts_to_labels(args.counts) if args.counts else load_features(args.features).y
+        if args.problem == "min-norm":
+            res = solvers.min_norm_separation(y, d=args.d, method=args.method)
+        elif args.problem == "ufm":
+            res = solvers.regularized_ufm(y, loss=args.loss, lambda_W=args.lambda_W, lambda_H=args.lambda_H,
+                                          lambda_b=args.lambda_b, d=args.d)
+        else:
+            res = solvers.layer_peeled_model(np.bincount(y), E_W=args.E_W, E_H=args.E_H)
+    if args.save:
+        arrays = {k: getattr(res, k) for k in ("W", "H", "b", "X") if isinstance(getattr(res, k, None), np.ndarray)}
+        np.savez(args.save, **arrays)
+    out = {"problem": args.problem, **_scalars(res)}
+    if args.json:
+        _print_json(out)
+        return 0
+    from rich.table import Table
+    t = Table(title=f"ncbounds solve {args.problem}")
+    t.add_column("field"); t.add_column("value", justify="right")
+    for k, v in out.items():
+        if isinstance(v, dict):
+            for k2, v2 in v.items():
+                t.add_row(f"{k}.{k2}", _fmtv(v2))
+        else:
+            t.add_row(k, _fmtv(v))
+    _console().print(t)
+    return 0
+
+
+def _fmtv(v) -> str:
+    return f"{v:.10g}" if isinstance(v, float) else str(v)
+
+
+# --------------------------------------------------------------------------------------------
+# trace
+# --------------------------------------------------------------------------------------------
+
+def _cmd_trace(args) -> int:
+    import numpy as np
+
+    from . import dynamics
+    from .data import load_features, sep_a
+
+    lr = "auto" if args.lr == "auto" else float(args.lr)
+    err = _console(stderr=True)
+    status = err.status(f"tracing {args.model} for {args.steps} steps") if (err.is_terminal and not args.json) else None
+    if status:
+        status.start()
+    try:
+        if args.model == "fixed":
+            inst = load_features(args.features) if args.features else sep_a()
+            tr = dynamics.gd_fixed_features(inst.H, inst.y, steps=args.steps, lr=lr, schedule=args.schedule,
+                                            bias=args.bias, K=inst.K, n_records=args.records)
+        else:
+            if args.counts:
+                counts = [int(c) for c in args.counts.split(",")]
+            else:
+                counts = [args.n] * args.K
+            y = np.repeat(np.arange(len(counts)), counts)
+            tr = dynamics.gd_ufm(y, args.d, steps=args.steps, lr=1e-2 if lr == "auto" else lr,
+                                 weight_decay=args.weight_decay, init_scale=args.init_scale, seed=args.seed,
+                                 schedule=args.schedule, n_records=args.records)
+    finally:
+        if status:
+            status.stop()
+    if args.plot:
+        dynamics.plot(tr, args.plot)
+    rates = None
+    try:
+        rates = dynamics.trajectory_rates(tr)
+    except NCBoundsError:
+        pass
+    final = {k: float(v[-1]) for k, v in tr.records.items() if np.ndim(v) == 1 and len(v)}
+    out = {"model": args.model, "schedule": args.schedule, "steps": args.steps, "status": tr.status,
+           "message": tr.message, "final": final, "rates": rates.to_dict() if rates is not None else None}
+    if args.json:
+        out["records"] = tr.records
+        _print_json(out)
+        return 0
+    from rich.table import Table
+    t = Table(title=f"ncbounds trace {args.model} ({args.schedule}, {args.steps} steps): final records")
+    t.add_column("record"); t.add_column("value", justify="right")
+    for k, v in final.items():
+        t.add_row(k, f"{v:.6g}")
+    con = _console()
+    con.print(t)
+    if tr.message:
+        con.print(tr.message, highlight=False, markup=False)
+    if rates is not None:
+        con.print(f"rate fit: best model {rates.best!r}", highlight=False, markup=False)
+    if args.plot:
+        con.print(f"plot written to {args.plot}", highlight=False, markup=False)
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
 
@@ -153,6 +290,43 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--center", choices=("class_mean", "sample"), default="class_mean")
     m.add_argument("--json", action="store_true")
     m.set_defaults(func=_cmd_metrics)
+
+    s = sub.add_parser("solve", help="certified solvers: svm, min-norm, ufm, lpm")
+    s.add_argument("problem", choices=("svm", "min-norm", "ufm", "lpm"))
+    s.add_argument("features", type=Path, nargs="?", help=".npz with H, y (svm); labels source otherwise")
+    s.add_argument("--counts", help="class sizes n0,n1,... (min-norm, ufm, lpm)")
+    s.add_argument("--bias", action="store_true", help="svm: unpenalised bias")
+    s.add_argument("--method", default="auto", help="svm: auto|cvxpy; min-norm: auto|convex|closed_form")
+    s.add_argument("--d", type=int, default=None, help="feature dimension of the returned factors")
+    s.add_argument("--loss", choices=("ce", "mse"), default="ce", help="ufm loss")
+    s.add_argument("--lambda-W", dest="lambda_W", type=float, default=1e-2)
+    s.add_argument("--lambda-H", dest="lambda_H", type=float, default=1e-2)
+    s.add_argument("--lambda-b", dest="lambda_b", type=float, default=None)
+    s.add_argument("--E-W", dest="E_W", type=float, default=1.0, help="lpm classifier energy")
+    s.add_argument("--E-H", dest="E_H", type=float, default=5.0, help="lpm feature energy")
+    s.add_argument("--save", metavar="OUT.npz", help="write the solution arrays (W, H, b, X)")
+    s.add_argument("--json", action="store_true")
+    s.set_defaults(func=_cmd_solve)
+
+    t = sub.add_parser("trace", help="gradient descent on CE: fixed features (→ SVM) or free features (→ min-norm)")
+    t.add_argument("model", choices=("fixed", "ufm"))
+    t.add_argument("features", type=Path, nargs="?", help="fixed: .npz with H, y (default: the SEP-A instance)")
+    t.add_argument("--steps", type=int, default=10_000)
+    t.add_argument("--lr", default="auto", help="step size (fixed: 'auto' = 1/||H||_op^2; ufm: default 1e-2)")
+    t.add_argument("--schedule", default="normalized",
+                   choices=("constant", "normalized", "grad_normalized", "rescaled"))
+    t.add_argument("--bias", action="store_true", help="fixed: train a bias too")
+    t.add_argument("--K", type=int, default=4, help="ufm: classes (balanced, with --n)")
+    t.add_argument("--n", type=int, default=3, help="ufm: samples per class")
+    t.add_argument("--counts", help="ufm: class sizes n0,n1,... (overrides --K/--n)")
+    t.add_argument("--d", type=int, default=6, help="ufm: feature dimension")
+    t.add_argument("--weight-decay", dest="weight_decay", type=float, default=0.0)
+    t.add_argument("--init-scale", dest="init_scale", type=float, default=0.5)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--records", type=int, default=40, help="number of log-spaced record points")
+    t.add_argument("--plot", metavar="FILE.png")
+    t.add_argument("--json", action="store_true")
+    t.set_defaults(func=_cmd_trace)
     return p
 
 
