@@ -433,3 +433,243 @@ def mse_b(ctx, control=False):
                    {k: v for k, v in exp.items() if not k.startswith("f")}, ctx.tol(1e-6))
     return verdict_from({"values": f_ok.passed, "geometry": g_ok.passed}, measured=meas, expected=exp,
                         tolerance=ctx.tol(1e-8))
+
+
+# ============================================================================================
+# (d) layer-peeled model (Fang et al. 2021) — classic.md §3.4
+# ============================================================================================
+
+@claim("CL-FANG-BAL", paper=PAPER, provenance="derived", cost="fast",
+       covers=("CL-FANG-LPM", "CL-FANG-SDP", "CL-FANG-BAL"),
+       statement="Balanced layer-peeled model (d ≥ K−1): the class-level Gram SDP optimum equals K·log(1 + (K−1)"
+                 "exp(−K√(E_H E_W)/(K−1))) — 0.5665595764, 5.5978152401, 1.1069434062 for (K, E_H, E_W) = (4,5,1), "
+                 "(10,5,1), (3,1,1) — to 1e-6 relative, with classifier cosines −1/(K−1) (1e-5).",
+       control="K = 10, K_A = 5, R = 10 solved against the balanced formula: 1.43922371 vs 5.5978")
+def fang_bal(ctx, control=False):
+    from ncbounds.solvers.ufm import layer_peeled_model, lpm_balanced_closed_form, lpm_two_group
+
+    if control:
+        sol = lpm_two_group(10.0)
+        return compare({"objective": sol.objective}, {"objective": lpm_balanced_closed_form(10, 5, 1).objective},
+                       ctx.tol(1e-6), relative=True)
+    meas, exp, cos_err = {}, {}, 0.0
+    for K, E_H, E_W, ref in ((4, 5, 1, 0.5665595764), (10, 5, 1, 5.5978152401), (3, 1, 1, 1.1069434062)):
+        sol = layer_peeled_model([1] * K, E_W=E_W, E_H=E_H)
+        cf = lpm_balanced_closed_form(K, E_H, E_W)
+        tag = f"({K},{E_H},{E_W})"
+        meas |= {f"solver{tag}": sol.objective, f"formula{tag}": cf.objective}
+        exp |= {f"solver{tag}": ref, f"formula{tag}": ref}
+        off = ~np.eye(K, dtype=bool)
+        cos_err = max(cos_err, float(np.abs(sol.cosines[off] + 1.0 / (K - 1)).max()))
+    ev = compare(meas, exp, ctx.tol(1e-6), relative=True)
+    return verdict_from({"values": ev.passed, "cosines -1/(K-1)": cos_err <= ctx.tol(1e-5)},
+                        measured=meas | {"max_cosine_error": cos_err}, expected=exp, tolerance=ctx.tol(1e-6))
+
+
+_FANG_COS = {1.0: -1 / 9, 10.0: 0.517496, 11.0: 0.693225, 12.0: 0.940363, 12.19: 0.99868, 12.25: 1.0, 20.0: 1.0}
+
+
+@claim("CL-FANG-MC", paper=PAPER, provenance="derived", cost="medium", covers=("CL-FANG-MC", "CL-FANG-R0"),
+       statement="Minority collapse is exact at finite R in the layer-peeled model (K = 10, K_A = 5, E_H = 5, E_W = 1): "
+                 "the spec's cosine table (1e-4; 1e-3 at 12.19); collapse (max ‖w_k − w_k'‖² ≤ 1e-7, rank G* = 5) at "
+                 "every grid R = 10^{0.1 i} ≥ 10^{1.1}, none (≥ 1e-3, rank 9) at R ≤ 12; bisected R0 ∈ [12.17, 12.22].",
+       control="R = 1 only: the minority cosine is −1/9, so 'collapsed' fails")
+def fang_mc(ctx, control=False):
+    from ncbounds.solvers.ufm import minority_collapse_curve
+
+    if control:
+        c = minority_collapse_curve([1.0])
+        return verdict_from({"collapsed": bool(c.collapsed[0]) and c.cosine_mean[0] > 1 - 1e-4},
+                            measured={"cosine": float(c.cosine_mean[0]), "max_sqdist": float(c.max_sqdist[0])})
+    grid = 10.0 ** (0.1 * np.arange(41))
+    curve = ctx.memo("fang-curve", lambda: minority_collapse_curve(grid, find_R0=True, R0_bracket=(12.0, 12.6)))
+    table = minority_collapse_curve(sorted(_FANG_COS))
+    meas = {f"cos(R={R:g})": float(c) for R, c in zip(table.R, table.cosine_mean)}
+    exp = {f"cos(R={R:g})": v for R, v in _FANG_COS.items()}
+    tol = ctx.tol(1e-4)
+    cos_ok = all(abs(meas[k] - exp[k]) <= (ctx.tol(1e-3) if "12.19" in k else tol) for k in exp)
+    above, below = curve.R >= 10 ** 1.1 - 1e-9, curve.R <= 12
+    conds = {
+        "cosine table": cos_ok,
+        "collapse above 10^1.1": bool(np.all(curve.max_sqdist[above] <= 1e-7) and np.all(curve.rank[above] == 5)),
+        "no collapse at R <= 12": bool(np.all(curve.max_sqdist[below] >= 1e-3) and np.all(curve.rank[below] == 9)),
+        "R0 in [12.17, 12.22]": curve.R0 is not None and 12.17 <= curve.R0 <= 12.22,
+    }
+    return verdict_from(conds, measured=meas | {"R0": curve.R0}, expected=exp | {"R0": 12.195}, tolerance=tol)
+
+
+# ============================================================================================
+# (e) SELI geometry (Thrampoulidis et al. 2022) — classic.md §3.5
+# ============================================================================================
+
+_SELI_VALUES = {(4, 4, 1): 3.4142136, (5, 5, 1, 1): 4.9681188, (8, 2, 2, 2): 5.3779369}
+
+
+@claim("CL-SELI-SOLVE", paper=PAPER, provenance="derived", cost="fast", covers=("CL-SELI", "JI-A8"),
+       statement="For any class sizes the min-norm problem has the unique optimal logits X* = PY: the convex method "
+                 "(no closed form used) returns X = PY (1e-6) with values 3.4142136, 4.9681188, 5.3779369 for counts "
+                 "[4,4,1], [5,5,1,1], [8,2,2,2], and its own certificate gap ≤ 1e-7.",
+       control="the candidate X = Y (one-hot logits, every margin exactly 1): ‖Y‖_* = 5 for [4,4,1], gap 1.586")
+def seli_solve(ctx, control=False):
+    from ncbounds.geometry import onehot, sel_matrix
+    from ncbounds.solvers.min_norm import certify_min_norm, min_norm_separation
+
+    if control:
+        y = _labels([4, 4, 1])
+        cert = certify_min_norm(X=onehot(y), y=y)
+        return verdict_from({"certificate passes": cert.passed},
+                            measured={"primal": cert.primal_value, "gap": cert.duality_gap},
+                            expected={"primal": 5.0, "gap": 5.0 - 3.4142136})
+    meas, exp, worst, gap = {}, {}, 0.0, 0.0
+    for counts, v in _SELI_VALUES.items():
+        y = _labels(counts)
+        sol = min_norm_separation(y, method="convex")
+        meas[f"value{list(counts)}"], exp[f"value{list(counts)}"] = sol.objective, v
+        worst = max(worst, float(np.linalg.norm(sol.X - sel_matrix(y))))
+        gap = max(gap, sol.solver_relative_gap)
+    ev = compare(meas, exp, 1e-7)
+    return verdict_from({"values": ev.passed, "X = PY": worst <= ctx.tol(1e-6), "solver gap": gap <= ctx.tol(1e-7)},
+                        measured=meas | {"max_logit_error": worst, "max_solver_gap": gap}, expected=exp,
+                        tolerance=ctx.tol(1e-6))
+
+
+@claim("CL-SELI-2G", paper=PAPER, provenance="derived", cost="fast", covers=("CL-SELI-2G",),
+       statement="Two groups: p* = (K_A−1)√n_A + (K_B−1)√n_B + √((K_B n_A + K_A n_B)/K) equals ‖PY‖_* to 1e-10: "
+                 "3.4142135624, 4.9681187851, 51.1063352018 for (2,4,1,1), (2,5,2,1), (5,100,5,1).",
+       control="last root with (K_A n_A + K_B n_B)/K: 3.7320508 for (2,4,1,1)")
+def seli_2g(ctx, control=False):
+    from ncbounds.solvers.min_norm import closed_form_value, two_group_value
+
+    meas, exp = {}, {}
+    for (KA, nA, KB, nB), ref in (((2, 4, 1, 1), 3.4142135624), ((2, 5, 2, 1), 4.9681187851),
+                                  ((5, 100, 5, 1), 51.1063352018)):
+        K = KA + KB
+        if control:
+            f = (KA - 1) * np.sqrt(nA) + (KB - 1) * np.sqrt(nB) + np.sqrt((KA * nA + KB * nB) / K)
+        else:
+            f = two_group_value(KA, nA, KB, nB)
+        tag = f"({KA},{nA},{KB},{nB})"
+        meas[tag] = f
+        exp[tag] = closed_form_value([nA] * KA + [nB] * KB)  # ‖PY‖_* = tr((PDP)^{1/2})
+        meas[tag + "_spec"], exp[tag + "_spec"] = f, ref
+    return compare(meas, exp, ctx.tol(1e-10))
+
+
+@claim("CL-SELI-CERT", paper=PAPER, provenance="derived", cost="fast", covers=("CL-SELI-CERT", "JI-P1D"),
+       statement="Λ* = (PDP)^{+1/2}Y is an optimal dual for any class sizes: the off-diagonal entries of (PDP)^{+1/2} "
+                 "are < 0 (all multipliers positive), ‖Λ*‖_op = 1 (1e-10) and Σλ* = ‖PY‖_* (1e-10 relative); swept over "
+                 "200 random size vectors, K ∈ [2, 12], n_k ∈ [1, 10⁴].",
+       control="λ* × 1.01: ‖Λ‖_op = 1.01, dual infeasible")
+def seli_cert(ctx, control=False):
+    from ncbounds.solvers.min_norm import closed_form_dual_matrix, closed_form_value
+
+    rng = np.random.default_rng(ctx.seed)
+    scale = 1.01 if control else 1.0
+    worst_op, worst_sum, max_off = 0.0, 0.0, -np.inf
+    n_inst = 1000 if ctx.deep else 200
+    for _ in range(n_inst):
+        K = int(rng.integers(2, 13))
+        counts = rng.integers(1, 10_001, size=K)
+        Mx = scale * closed_form_dual_matrix(counts)
+        off = Mx[~np.eye(K, dtype=bool)]
+        max_off = max(max_off, float(off.max()))
+        # Λ = M Y  =>  Λ Λᵀ = M D M (K × K), Σλ = Σ_k n_k Σ_{j≠k} (−M_jk)
+        op = float(np.sqrt(np.linalg.eigvalsh(Mx @ np.diag(counts.astype(float)) @ Mx).max()))
+        total = float(sum(counts[k] * -(Mx[:, k].sum() - Mx[k, k]) for k in range(K)))
+        worst_op = max(worst_op, abs(op - 1.0))
+        pstar = closed_form_value(counts)
+        worst_sum = max(worst_sum, abs(total - pstar) / pstar)
+    tol = ctx.tol(1e-10)
+    return verdict_from({"multipliers > 0": max_off < 0, "‖Λ*‖_op = 1": worst_op <= tol, "Σλ* = ‖PY‖_*": worst_sum <= tol},
+                        measured={"max_offdiag": max_off, "max_|op-1|": worst_op, "max_rel_sum_error": worst_sum,
+                                  "instances": n_inst},
+                        expected={"max_|op-1|": 0.0, "max_rel_sum_error": 0.0}, tolerance=tol)
+
+
+_SELI_GEOM = {
+    (4, 4, 1): {"w": (1.111621, 1.111621, 0.970984), "h": (0.606507, 0.606507, 0.686589), "sum_h_sq": 4.242641},
+    (8, 2, 2, 2): {"w": (1.382799, 1.074834, 1.074834, 1.074834), "h": (0.542378, 0.709993, 0.709993, 0.709993),
+                   "sum_h_sq": 10.590271},
+}
+
+
+@claim("CL-SELI-GEOM", paper=PAPER, provenance="derived", cost="fast", covers=("CL-SELI-GEOM", "CL-METRIC-CENTER"),
+       statement="SELI geometry: NC1 exactly, 1ᵀW = 0 and Σ_k h_k = 0 (1e-12) while Σ_i h_i ≠ 0; majority classifiers "
+                 "longer, minority features longer: the spec's norms for [4,4,1] and [8,2,2,2] (1e-6) and "
+                 "‖Σ_i h_i‖² = 4.242641, 10.590271.",
+       control="counts [3,3,3]: all norms equal and Σ_i h_i = 0, so 'norms differ by group' fails")
+def seli_geom(ctx, control=False):
+    from ncbounds.solvers.min_norm import min_norm_separation
+
+    cases = {(3, 3, 3): None} if control else _SELI_GEOM
+    meas, exp, conds = {}, {}, {}
+    for counts, ref in cases.items():
+        y = _labels(counts)
+        sol = min_norm_separation(y, method="closed_form")
+        W, H = sol.W, sol.H
+        K = len(counts)
+        hk = np.stack([H[y == k][0] for k in range(K)])
+        wn, hn = np.linalg.norm(W, axis=1), np.linalg.norm(hk, axis=1)
+        tag = str(list(counts))
+        conds[f"NC1 {tag}"] = max(float(np.abs(H[y == k] - hk[k]).max()) for k in range(K)) <= 1e-12
+        conds[f"1ᵀW = 0 {tag}"] = float(np.abs(W.sum(0)).max()) <= 1e-12
+        conds[f"Σ_k h_k = 0 {tag}"] = float(np.abs(hk.sum(0)).max()) <= 1e-12
+        conds[f"norms differ by group {tag}"] = float(np.ptp(wn)) > 1e-3 and float(np.ptp(hn)) > 1e-3
+        s = float((H.sum(0) ** 2).sum())
+        meas[f"sum_h_sq{tag}"] = s
+        if ref is not None:
+            exp[f"sum_h_sq{tag}"] = ref["sum_h_sq"]
+            for k in range(K):
+                meas[f"w{k}{tag}"], exp[f"w{k}{tag}"] = float(wn[k]), ref["w"][k]
+                meas[f"h{k}{tag}"], exp[f"h{k}{tag}"] = float(hn[k]), ref["h"][k]
+    if exp:
+        conds["norms"] = compare(meas, exp, ctx.tol(1e-6)).passed
+    return verdict_from(conds, measured=meas, expected=exp, tolerance=ctx.tol(1e-6))
+
+
+def _seli_minority_cosine(R: float, K: int = 10, K_A: int = 5) -> float:
+    """Mean cosine between minority classifiers of the SELI optimum: W Wᵀ = (PDP)^{1/2} (CL-SELI)."""
+    counts = np.array([R] * K_A + [1.0] * (K - K_A))
+    P = np.eye(K) - 1.0 / K
+    ev, V = np.linalg.eigh(P @ np.diag(counts) @ P)
+    G = (V * np.sqrt(np.clip(ev, 0, None))) @ V.T
+    nrm = np.sqrt(np.diag(G))
+    C = G / np.outer(nrm, nrm)
+    idx = np.arange(K_A, K)
+    sub = C[np.ix_(idx, idx)]
+    return float(sub[~np.eye(len(idx), dtype=bool)].mean())
+
+
+_SELI_MC = {10.0: 0.033369, 100.0: 0.338026, 1e3: 0.670748, 1e4: 0.872958, 1e6: 0.986016, 1e9: 0.999553}
+
+
+@claim("CL-SELI-MC", paper=PAPER, provenance="derived", cost="fast", covers=("CL-SELI-MC", "CL-A9"),
+       statement="No exact minority collapse in the unregularised SELI limit (K = 10, five classes of size R, five of "
+                 "size 1): mean minority-classifier cosine 0.033369, 0.338026, 0.670748, 0.872958, 0.986016, 0.999553 at "
+                 "R = 10, 1e2, 1e3, 1e4, 1e6, 1e9 (1e-6), each < 1 and increasing in R.",
+       control="the layer-peeled model at R = 100 (CL-FANG-MC): cosine 1, so '< 1' fails")
+def seli_mc(ctx, control=False):
+    if control:
+        from ncbounds.solvers.ufm import lpm_two_group
+        c = lpm_two_group(100.0).minority_cosine_mean
+        return verdict_from({"< 1": c < 1 - 1e-6}, measured={"lpm_cosine(R=100)": c})
+    meas = {f"R={R:g}": _seli_minority_cosine(R) for R in _SELI_MC}
+    exp = {f"R={R:g}": v for R, v in _SELI_MC.items()}
+    vals = list(meas.values())
+    return verdict_from({"table": compare(meas, exp, ctx.tol(1e-6)).passed, "< 1": max(vals) < 1,
+                         "increasing": all(a < b for a, b in zip(vals, vals[1:]))},
+                        measured=meas, expected=exp, tolerance=ctx.tol(1e-6))
+
+
+@claim("CL-A9", paper=PAPER, provenance="derived", cost="fast", covers=("CL-A9", "CL-FANG-MC", "CL-SELI-MC"),
+       statement="'Minority collapse' belongs to the constrained model: at R = 100 the layer-peeled minority cosine is 1 "
+                 "(exact collapse) while the unregularised SELI limit gives 0.338.",
+       control="R = 1, where both models give −1/9 (no difference to expose)")
+def erratum_a9(ctx, control=False):
+    from ncbounds.solvers.ufm import lpm_two_group
+
+    R = 1.0 if control else 100.0
+    lpm, seli = lpm_two_group(R).minority_cosine_mean, _seli_minority_cosine(R)
+    return verdict_from({"LPM collapsed": lpm > 1 - 1e-6, "SELI not collapsed": seli < 0.5},
+                        measured={"lpm_cosine": lpm, "seli_cosine": seli},
+                        expected={"lpm_cosine": 1.0, "seli_cosine": 0.338026})
