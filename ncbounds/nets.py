@@ -1,0 +1,648 @@
+r"""Small networks for the Jacot et al. 2024 and Wu & Mondelli 2025 settings, numpy only (no torch).
+
+Two models, each with an analytic gradient checked by a Taylor-remainder slope test (slope 2,
+:func:`taylor_remainder_slope`; STYLE.md "derivative checks"):
+
+* **Deep linear head** (jacot2024.md §2, JACOT-D1): L1 nonlinear layers then L2 ≥ 2 linear
+  layers, no biases, columns are samples: Z_0 = X (d × N); Z_ℓ = σ(W_ℓ Z_{ℓ−1}) for ℓ ≤ L1;
+  Z_ℓ = W_ℓ Z_{ℓ−1} for ℓ > L1. Loss (not normalised by N)
+  C_λ(θ) = ½‖Z_L − Y‖_F² + (λ/2)Σ_ℓ‖W_ℓ‖_F², full-batch GD θ ← θ − η∇C_λ.
+  :func:`train_deep_head`; data :func:`r0_data` (the spec's reference setting R0).
+* **Mean-field three-layer network** (wu2025.md §2, finite-particle model): particles
+  θ_j = (a_j, u_j), A (N × p), U (N × d); S = σ(UX), H = AᵀS/N (p × n), predictor γWᵀH,
+  R = γWᵀH − Y. Drifts (first-variation gradients, entropy omitted):
+  g_a = SGᵀ + λ_ρA, g_u = (σ′(UX) ⊙ (AG))Xᵀ + λ_ρU, g_W = (γ/n)HRᵀ + λ_W W with G = (γ/n)WR.
+  Noisy GD (Euler–Maruyama of (20)): θ_j ← θ_j − ηg_j + √(2ηβ⁻¹)ξ_j, W ← W − ηg_W.
+  :func:`train_mean_field`; data :func:`s0_data` (the spec's S0 generator). The drifts are N×
+  the gradients of F = L_n + (λ_W/2)‖W‖² + (λ_ρ/2)·mean_j‖θ_j‖² w.r.t. a_j, u_j (and exactly the
+  gradient w.r.t. W); :func:`mean_field_objective` / :func:`mean_field_gradient` expose F and ∇F.
+
+All randomness comes from explicit seeds. Typical runtimes on 2 cores: R0 (widths
+[10, 64, 32, 16, 16, 3]) ≈ 0.1 ms per GD step, 2e4 steps ≈ 2–3 s; the mean-field model with
+N = 300, n = 30 ≈ 0.1–0.2 ms per step.
+"""
+
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from ._results import Result
+from ._validate import as_float_array, as_rng, check_int, check_nonnegative, check_positive
+from .errors import InputError
+
+__all__ = [
+    "Activation",
+    "ACTIVATIONS",
+    "get_activation",
+    "r0_data",
+    "s0_data",
+    "onehot_columns",
+    "init_deep_head",
+    "deep_head_forward",
+    "deep_head_loss",
+    "deep_head_grad",
+    "balancedness",
+    "jacot_nc1",
+    "wu_nc1",
+    "DeepHeadRun",
+    "train_deep_head",
+    "mean_field_forward",
+    "mean_field_drifts",
+    "mean_field_objective",
+    "mean_field_gradient",
+    "init_mean_field",
+    "MeanFieldRun",
+    "train_mean_field",
+    "taylor_remainder_slope",
+]
+
+
+# ------------------------------------------------------------------------------------------------
+# activations
+# ------------------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Activation:
+    """An entrywise activation with its derivative and the constants the theorems need.
+
+    ``leaky_gamma``: the γ of JACOT-A4.2 (σ′ ∈ [γ, 1], |σ(x)| ≤ |x|, σ′ 1-Lipschitz) when σ
+    satisfies it, else ``None``. ``C1``: the constant of WU-A1 (A3) (max of the sup-norms of σ, σ′,
+    σ″, σ‴, (zσ′)′; WU-F11) or ``None`` when unbounded. ``sup_abs``: sup|σ|.
+    """
+
+    name: str
+    f: Callable[[np.ndarray], np.ndarray]
+    df: Callable[[np.ndarray], np.ndarray]
+    leaky_gamma: float | None
+    C1: float | None
+    sup_abs: float | None
+    fdf: Callable[[np.ndarray], tuple] | None = None
+
+    def both(self, x):
+        """(σ(x), σ′(x)) in one pass when a fused form exists."""
+        return self.fdf(x) if self.fdf is not None else (self.f(x), self.df(x))
+
+
+def _sigmoid(x):
+    return 0.5 * (1.0 + np.tanh(0.5 * x))
+
+
+def _smooth_leaky(g=0.1):
+    def f(x):
+        return g * x + (1.0 - g) * (np.logaddexp(0.0, 4.0 * x) - math.log(2.0)) / 4.0
+
+    def df(x):
+        return g + (1.0 - g) * _sigmoid(4.0 * x)
+
+    def fdf(x):
+        z = 4.0 * x
+        e = np.exp(-np.abs(z))
+        sp_ = np.maximum(z, 0.0) + np.log1p(e)
+        inv = 1.0 / (1.0 + e)
+        sig = np.where(z >= 0, inv, e * inv)
+        return g * x + (1.0 - g) * (sp_ - math.log(2.0)) / 4.0, g + (1.0 - g) * sig
+    return f, df, fdf
+
+
+_sl_f, _sl_df, _sl_fdf = _smooth_leaky(0.1)
+
+
+def _tanh_fdf(x):
+    t = np.tanh(x)
+    return t, 1.0 - t * t
+
+
+def _sigmoid_fdf(x):
+    s = _sigmoid(x)
+    return s, s * (1.0 - s)
+
+ACTIVATIONS: dict[str, Activation] = {
+    # JACOT-A4.2 reference choice: gamma = 0.1, beta = 1 (JACOT-F5)
+    "smooth_leaky": Activation("smooth_leaky", _sl_f, _sl_df, leaky_gamma=0.1, C1=None, sup_abs=None,
+                               fdf=_sl_fdf),
+    "tanh": Activation("tanh", np.tanh, lambda x: 1.0 - np.tanh(x) ** 2, leaky_gamma=None, C1=2.0, sup_abs=1.0,
+                       fdf=_tanh_fdf),
+    "sigmoid": Activation("sigmoid", _sigmoid, lambda x: _sigmoid(x) * (1.0 - _sigmoid(x)), leaky_gamma=None,
+                          C1=1.0, sup_abs=1.0, fdf=_sigmoid_fdf),
+    "relu": Activation("relu", lambda x: np.maximum(x, 0.0), lambda x: (x > 0).astype(float), leaky_gamma=None,
+                       C1=None, sup_abs=None),
+    "identity": Activation("identity", lambda x: x, lambda x: np.ones_like(x), leaky_gamma=None, C1=None,
+                           sup_abs=None),
+}
+
+
+def get_activation(act) -> Activation:
+    """An :class:`Activation` from its name (``smooth_leaky``, ``tanh``, ``sigmoid``, ``relu``, ``identity``)."""
+    if isinstance(act, Activation):
+        return act
+    try:
+        return ACTIVATIONS[act]
+    except KeyError:
+        raise InputError(f"unknown activation {act!r}; choose one of {sorted(ACTIVATIONS)}", argument="activation") from None
+
+
+# ------------------------------------------------------------------------------------------------
+# data
+# ------------------------------------------------------------------------------------------------
+
+def onehot_columns(y, K: int) -> np.ndarray:
+    """One-hot labels as columns: Y (K, N), Y[y_i, i] = 1."""
+    y = np.asarray(y, dtype=np.int64)
+    Y = np.zeros((K, y.size))
+    Y[y, np.arange(y.size)] = 1.0
+    return Y
+
+
+def r0_data(K: int = 3, n: int = 10, d: int = 10, *, seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Jacot et al. reference setting R0 (jacot2024.md §4): class means 3·N(0, I_d), noise N(0, I_d),
+    every column of X scaled to unit norm (b = 1). Returns (X (d, N), Y (K, N), y (N,)), classes in
+    blocks of n (balanced)."""
+    rng = as_rng(seed)
+    mus = 3.0 * rng.standard_normal((K, d))
+    y = np.repeat(np.arange(K), n)
+    X = (mus[y] + rng.standard_normal((K * n, d))).T
+    X /= np.linalg.norm(X, axis=0, keepdims=True)
+    return X, onehot_columns(y, K), y
+
+
+def s0_data(q: int = 3, m: int = 10, d: int = 5, *, noise: float = 0.3, seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Wu & Mondelli data generator S0 (wu2025.md §2): class directions μ_k normalised Gaussians,
+    x = μ_k + 0.3·N(0, I_d), then X /= max(1, max_i‖x_i‖) so ‖x_i‖ ≤ 1 (A2). Returns (X (d, n),
+    Y (q, n), y (n,)), classes in blocks of m."""
+    rng = as_rng(seed)
+    mus = rng.standard_normal((q, d))
+    mus /= np.linalg.norm(mus, axis=1, keepdims=True)
+    y = np.repeat(np.arange(q), m)
+    X = (mus[y] + noise * rng.standard_normal((q * m, d))).T
+    X /= max(1.0, float(np.linalg.norm(X, axis=0).max()))
+    return X, onehot_columns(y, q), y
+
+
+# ------------------------------------------------------------------------------------------------
+# metrics used in the records
+# ------------------------------------------------------------------------------------------------
+
+def jacot_nc1(Z: np.ndarray, y: np.ndarray, K: int) -> float:
+    """NC1 of Jacot et al. (JACOT-D3): tr(Σ_W)/tr(Σ_B), Σ_W with 1/N, Σ_B with 1/K, μ_G the global mean;
+    Z has one **column** per sample."""
+    M = np.stack([Z[:, y == k].mean(axis=1) for k in range(K)], axis=1)
+    tw = float(((Z - M[:, y]) ** 2).sum() / Z.shape[1])
+    mg = Z.mean(axis=1, keepdims=True)
+    tb = float(((M - mg) ** 2).sum() / K)
+    return tw / tb if tb > 0 else float("inf")
+
+
+def wu_nc1(H: np.ndarray, Y: np.ndarray) -> float:
+    """NC1 of Wu & Mondelli (WU-D4): ‖H̄ − M_c‖_F²/‖H̄‖_F², H̄ = H − (1/n)H11ᵀ, M_c = H̄ Yᵀ(YYᵀ)⁻¹Y
+    (class-mean columns). H is (p, n), Y one-hot (q, n). NaN when H̄ = 0 (undefined)."""
+    Hb = H - H.mean(axis=1, keepdims=True)
+    counts = Y.sum(axis=1)
+    Mc = (Hb @ Y.T / counts) @ Y
+    den = float((Hb * Hb).sum())
+    return float(((Hb - Mc) ** 2).sum() / den) if den > 0 else float("nan")
+
+
+def balancedness(Ws: Sequence[np.ndarray], L1: int) -> list[float]:
+    """‖D_ℓ‖_op = ‖W_{ℓ+1}ᵀW_{ℓ+1} − W_ℓW_ℓᵀ‖_op for the linear pairs ℓ ∈ {L1+1..L−1} (JACOT-D6)."""
+    L = len(Ws)
+    out = []
+    for l in range(L1 + 1, L):  # 1-based ℓ; Ws[l-1] = W_ℓ
+        D = Ws[l].T @ Ws[l] - Ws[l - 1] @ Ws[l - 1].T
+        out.append(float(np.linalg.norm(D, 2)))
+    return out
+
+
+# ------------------------------------------------------------------------------------------------
+# deep linear head (Jacot et al. 2024)
+# ------------------------------------------------------------------------------------------------
+
+def init_deep_head(widths: Sequence[int], *, seed=1) -> list[np.ndarray]:
+    """LeCun initialisation W_ℓ ~ N(0, 1/n_{ℓ−1}) of shape (n_ℓ, n_{ℓ−1}); ``widths`` = [n_0 = d, …, n_L = K]."""
+    rng = as_rng(seed)
+    return [rng.standard_normal((widths[i + 1], widths[i])) / math.sqrt(widths[i]) for i in range(len(widths) - 1)]
+
+
+def deep_head_forward(Ws: Sequence[np.ndarray], X: np.ndarray, L1: int, activation="smooth_leaky",
+                      *, derivatives: bool = False):
+    """Forward pass: returns (Zs, Ps) with Zs = [Z_0 = X, …, Z_L] and Ps the pre-activations of the
+    nonlinear layers (Ps[ℓ−1] = W_ℓZ_{ℓ−1}, ℓ ≤ L1); with ``derivatives`` Ps holds σ′(W_ℓZ_{ℓ−1})."""
+    act = get_activation(activation)
+    Zs, Ps = [X], []
+    for l, W in enumerate(Ws, start=1):
+        P = W @ Zs[-1]
+        if l <= L1:
+            if derivatives:
+                fz, dz = act.both(P)
+                Ps.append(dz)
+                Zs.append(fz)
+            else:
+                Ps.append(P)
+                Zs.append(act.f(P))
+        else:
+            Zs.append(P)
+    return Zs, Ps
+
+
+def deep_head_loss(Ws, X, Y, L1: int, lam: float, activation="smooth_leaky") -> float:
+    """C_λ(θ) = ½‖Z_L − Y‖_F² + (λ/2)Σ‖W_ℓ‖_F² (jacot2024.md §2)."""
+    Zs, _ = deep_head_forward(Ws, X, L1, activation)
+    R = Zs[-1] - Y
+    return 0.5 * float((R * R).sum()) + 0.5 * lam * sum(float((W * W).sum()) for W in Ws)
+
+
+def deep_head_grad(Ws, X, Y, L1: int, lam: float, activation="smooth_leaky", *, return_T: bool = False):
+    """(C_λ, [∇_{W_ℓ}C_λ]) by backpropagation; with ``return_T`` also T_ℓ = ∇_{W_ℓ}C_0 and the Zs."""
+    act = get_activation(activation)
+    Zs, dPs = deep_head_forward(Ws, X, L1, act, derivatives=True)
+    R = Zs[-1] - Y
+    loss = 0.5 * float(np.vdot(R, R)) + 0.5 * lam * sum(float(np.vdot(W, W)) for W in Ws)
+    L = len(Ws)
+    T = [None] * L
+    delta = R
+    for l in range(L, 0, -1):
+        T[l - 1] = delta @ Zs[l - 1].T
+        if l > 1:
+            delta = Ws[l - 1].T @ delta
+            if l - 1 <= L1:
+                delta = delta * dPs[l - 2]
+    grads = [t + lam * W for t, W in zip(T, Ws)]
+    if return_T:
+        return loss, grads, T, Zs
+    return loss, grads
+
+
+@dataclass(frozen=True)
+class DeepHeadRun(Result):
+    """A full-batch GD run of the deep-linear-head network (Jacot setting).
+
+    Attributes:
+      widths, L1, L2, activation, lam, eta, steps, seed: settings.
+      X (d, N), Y (K, N), y (N,): data. Ws0, Ws: initial and final weights (tuples).
+      records: name → array on ``records["step"]``: ``loss`` (C_λ), ``C0``, ``eps1`` (‖Z_L − Y‖_F),
+        ``eps2`` (max_ℓ‖D_ℓ‖_op over linear pairs), ``D`` ((T, L2−1) per pair), ``nc1`` (JACOT-D3 at
+        Z_{L−1}), ``grad_norm``.
+      checkpoints: dicts ``{"step", "Ws", "W", "H"}`` with W = W_L (K, n_{L−1}) and H = Z_{L−1}ᵀ
+        (N, n_{L−1}) (the toolkit's convention), at the requested steps.
+      status: ``"ok"`` or ``"diverged"``. seconds: wall time.
+    """
+
+    widths: tuple
+    L1: int
+    L2: int
+    activation: str
+    lam: float
+    eta: float
+    steps: int
+    seed: Any
+    X: np.ndarray
+    Y: np.ndarray
+    y: np.ndarray
+    Ws0: tuple
+    Ws: tuple
+    records: dict
+    checkpoints: list
+    status: str
+    seconds: float
+
+    def forward(self, Ws=None):
+        """Zs of the final (or given) weights on the training data."""
+        return deep_head_forward(self.Ws if Ws is None else Ws, self.X, self.L1, self.activation)[0]
+
+    def features(self, Ws=None) -> tuple[np.ndarray, np.ndarray]:
+        """(W_L (K, n_{L−1}), H = Z_{L−1}ᵀ (N, n_{L−1})) in the toolkit's orientation."""
+        Ws = self.Ws if Ws is None else Ws
+        Zs = self.forward(Ws)
+        return np.array(Ws[-1]), Zs[-2].T.copy()
+
+
+def train_deep_head(X, Y, *, widths: Sequence[int], L1: int, lam: float = 0.01, eta: float = 0.01, steps: int = 20000,
+                    seed=1, activation="smooth_leaky", Ws0=None, record_every: int = 500,
+                    checkpoint_at: Sequence[int] = ()) -> DeepHeadRun:
+    """Full-batch GD with weight decay on the MSE loss C_λ (jacot2024.md JACOT-D1, setting R0).
+
+    Args:
+      X: inputs (d, N), columns are samples. Y: one-hot (K, N).
+      widths: [n_0 = d, n_1, …, n_L = K]; L1 nonlinear layers, L2 = L − L1 ≥ 2 linear layers.
+      lam, eta: weight decay λ and step η. steps: number of GD steps. seed: LeCun init seed.
+      activation: name or :class:`Activation` (default the JACOT-A4.2 smooth leaky σ).
+      Ws0: initial weights (overrides the seeded draw).
+      record_every: record grid spacing (steps 0, k, 2k, …, and the last step).
+      checkpoint_at: steps at which to keep a copy of every weight (also step 0 and the last step).
+
+    Example (R0 cut short): ``X, Y, y = r0_data(); run = train_deep_head(X, Y, widths=[10, 64, 32,
+    16, 16, 3], L1=2, steps=2000)``.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    Y = as_float_array(Y, "Y", ndim=2)
+    widths = tuple(int(w) for w in widths)
+    L1 = check_int(L1, "L1")
+    L = len(widths) - 1
+    if widths[0] != X.shape[0] or widths[-1] != Y.shape[0] or X.shape[1] != Y.shape[1]:
+        raise InputError(f"widths {widths} do not match X {X.shape} and Y {Y.shape}", argument="widths")
+    if L - L1 < 2 or L1 < 0:
+        raise InputError(f"need L1 >= 0 and L2 = L - L1 >= 2 linear layers, got L = {L}, L1 = {L1}", argument="L1")
+    lam = check_nonnegative(lam, "lam")
+    eta = check_positive(eta, "eta")
+    steps = check_int(steps, "steps")
+    act = get_activation(activation)
+    Ws = [np.array(W, dtype=float) for W in (init_deep_head(widths, seed=seed) if Ws0 is None else Ws0)]
+    Ws0c = tuple(W.copy() for W in Ws)
+    y = np.argmax(Y, axis=0)
+    K = Y.shape[0]
+    rec: dict[str, list] = {k: [] for k in ("step", "loss", "C0", "eps1", "eps2", "D", "nc1", "grad_norm")}
+    cps = []
+    want = set(int(s) for s in checkpoint_at) | {0, steps}
+    status = "ok"
+    t0 = time.perf_counter()
+
+    def record(step, loss, grads, Zs):
+        R = Zs[-1] - Y
+        Dn = balancedness(Ws, L1)
+        rec["step"].append(step)
+        rec["loss"].append(loss)
+        rec["C0"].append(0.5 * float((R * R).sum()))
+        rec["eps1"].append(float(np.linalg.norm(R)))
+        rec["eps2"].append(max(Dn) if Dn else 0.0)
+        rec["D"].append(Dn)
+        rec["nc1"].append(jacot_nc1(Zs[-2], y, K))
+        rec["grad_norm"].append(math.sqrt(sum(float((g * g).sum()) for g in grads)))
+
+    for step in range(steps + 1):
+        loss, grads, _, Zs = deep_head_grad(Ws, X, Y, L1, lam, act, return_T=True)
+        if not np.isfinite(loss):
+            status = "diverged"
+            break
+        if step % record_every == 0 or step == steps:
+            record(step, loss, grads, Zs)
+        if step in want:
+            cps.append({"step": step, "Ws": tuple(W.copy() for W in Ws), "W": Ws[-1].copy(), "H": Zs[-2].T.copy()})
+        if step == steps:
+            break
+        for W, g in zip(Ws, grads):
+            W -= eta * g
+    records = {k: np.array(v, dtype=float) for k, v in rec.items()}
+    return DeepHeadRun(widths=widths, L1=L1, L2=L - L1, activation=act.name, lam=lam, eta=eta, steps=steps, seed=seed,
+                       X=X, Y=Y, y=y, Ws0=Ws0c, Ws=tuple(Ws), records=records, checkpoints=cps, status=status,
+                       seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------------------------
+# mean-field three-layer network (Wu & Mondelli 2025)
+# ------------------------------------------------------------------------------------------------
+
+def mean_field_forward(A, U, W, X, gamma: float, activation="tanh"):
+    """(S = σ(UX) (N, n), H = AᵀS/N (p, n), outputs γWᵀH (q, n))."""
+    act = get_activation(activation)
+    S = act.f(U @ X)
+    H = A.T @ S / A.shape[0]
+    return S, H, gamma * (W.T @ H)
+
+
+def mean_field_drifts(A, U, W, X, Y, gamma: float, lambda_rho: float, lambda_W: float, activation="tanh",
+                      *, full: bool = True):
+    r"""Per-particle drifts and the quantities of the Theorem 4.2 proof (wu2025.md §2, WU-D4.1, WU-F2).
+
+    Returns a dict with ``g_a`` (N, p), ``g_u`` (N, d), ``g_W`` (p, q), ``S``, ``H`` (p, n), ``R``
+    (q, n), ``G`` (p, n), ``L_n`` = ‖R‖²/(2n), ``eps_a2`` = mean_j‖g_{a,j}‖², ``eps_u2``,
+    ``D`` = (1/N)Σ_j g_{a,j}σ(u_jᵀX) (p, n) and ``Kp`` = K′ = SᵀS/(nN) (n, n). With ``full=False``
+    (the training loop) only the drifts, ``S``, ``H``, ``R`` and ``L_n`` are returned.
+    """
+    act = get_activation(activation)
+    P = U @ X
+    S, dS = act.both(P)
+    Np, n = A.shape[0], X.shape[1]
+    H = A.T @ S / Np
+    R = gamma * (W.T @ H) - Y
+    G = (gamma / n) * (W @ R)
+    g_a = S @ G.T + lambda_rho * A
+    g_u = (dS * (A @ G)) @ X.T + lambda_rho * U
+    g_W = (gamma / n) * (H @ R.T) + lambda_W * W
+    if not full:
+        return {"g_a": g_a, "g_u": g_u, "g_W": g_W, "S": S, "H": H, "R": R, "L_n": float(np.vdot(R, R) / (2 * n))}
+    return {
+        "g_a": g_a, "g_u": g_u, "g_W": g_W, "S": S, "H": H, "R": R, "G": G,
+        "L_n": float((R * R).sum() / (2 * n)),
+        "eps_a2": float((g_a * g_a).sum() / Np), "eps_u2": float((g_u * g_u).sum() / Np),
+        "D": g_a.T @ S / Np, "Kp": S.T @ S / (n * Np),
+    }
+
+
+def mean_field_objective(A, U, W, X, Y, gamma, lambda_rho, lambda_W, activation="tanh") -> float:
+    """F = L_n + (λ_W/2)‖W‖_F² + (λ_ρ/2)·(1/N)Σ_j‖θ_j‖² (finite-particle L_{λ,n}, entropy omitted; (4))."""
+    _, _, out = mean_field_forward(A, U, W, X, gamma, activation)
+    R = out - Y
+    n = X.shape[1]
+    return float((R * R).sum() / (2 * n) + 0.5 * lambda_W * (W * W).sum()
+                 + 0.5 * lambda_rho * ((A * A).sum() + (U * U).sum()) / A.shape[0])
+
+
+def mean_field_gradient(A, U, W, X, Y, gamma, lambda_rho, lambda_W, activation="tanh"):
+    """∇F = (g_a/N, g_u/N, g_W): the drifts are N× the particle gradients of F."""
+    d = mean_field_drifts(A, U, W, X, Y, gamma, lambda_rho, lambda_W, activation)
+    Np = A.shape[0]
+    return d["g_a"] / Np, d["g_u"] / Np, d["g_W"]
+
+
+def init_mean_field(N: int, p: int, d: int, q: int, *, seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Assumption (A1): a_j, u_j ~ N(0, I) and W₀ with orthonormal columns (QR of a Gaussian, sign-fixed)."""
+    rng = as_rng(seed)
+    A = rng.standard_normal((N, p))
+    U = rng.standard_normal((N, d))
+    Q, Rr = np.linalg.qr(rng.standard_normal((p, q)))
+    return A, U, Q * np.sign(np.diag(Rr))
+
+
+@dataclass(frozen=True)
+class MeanFieldRun(Result):
+    """A (noisy) GD run of the finite-particle mean-field network (Wu–Mondelli setting).
+
+    Attributes:
+      settings (N, p, gamma, lambda_rho, lambda_W, beta_inv, eta, steps, train_W, activation, seed),
+      X (d, n), Y (q, n), y. A, U, W: final parameters; W0: initial W.
+      records: on ``records["step"]``: ``L_n``, ``L_lambda`` (finite-particle L_{λ,n}), ``eps_a2``,
+        ``eps_u2``, ``gW2`` (‖g_W‖²), ``nc1`` (WU-D4), ``nb`` (WU-D5 with (1/N)AᵀA), ``sigma_min``,
+        ``sigma_max`` (of W).
+      averages: time averages from step ``average_from`` on, every ``average_every`` steps:
+        ``AtA_minus_WWt`` ((1/N)AᵀA − WWᵀ, WU-F6), ``AtA``, ``eps_a2``, ``trace_term``
+        (β⁻¹·mean_j tr∇_{a_j}g_{a,j}, WU-F8), ``L_n``, ``L_lambda``, ``nc1``, ``count``.
+      checkpoints: dicts ``{"step", "A", "U", "W"}`` plus toolkit features ``"W_code"`` = γWᵀ (q, p)
+        and ``"H_code"`` = Hᵀ (n, p).
+    """
+
+    N: int
+    p: int
+    gamma: float
+    lambda_rho: float
+    lambda_W: float
+    beta_inv: float
+    eta: float
+    steps: int
+    train_W: bool
+    activation: str
+    seed: Any
+    X: np.ndarray
+    Y: np.ndarray
+    y: np.ndarray
+    A: np.ndarray
+    U: np.ndarray
+    W: np.ndarray
+    W0: np.ndarray
+    records: dict
+    averages: dict
+    checkpoints: list
+    status: str
+    seconds: float
+
+    def drifts(self, A=None, U=None, W=None) -> dict:
+        """:func:`mean_field_drifts` at the final (or given) parameters."""
+        return mean_field_drifts(self.A if A is None else A, self.U if U is None else U, self.W if W is None else W,
+                                 self.X, self.Y, self.gamma, self.lambda_rho, self.lambda_W, self.activation)
+
+    def features(self) -> tuple[np.ndarray, np.ndarray]:
+        """(γWᵀ (q, p), Hᵀ (n, p)): classifier and features in the toolkit's orientation."""
+        _, H, _ = mean_field_forward(self.A, self.U, self.W, self.X, self.gamma, self.activation)
+        return self.gamma * self.W.T, H.T.copy()
+
+
+def _nb(AtA: np.ndarray, W: np.ndarray) -> float:
+    WWt = W @ W.T
+    c = float((AtA * WWt).sum() / (WWt * WWt).sum())
+    return float(np.linalg.norm(AtA - c * WWt, 2) / np.linalg.norm(AtA, 2))
+
+
+def train_mean_field(X, Y, *, N: int = 400, p: int = 6, gamma: float = 1.0, lambda_rho: float = 1e-3,
+                     lambda_W: float | None = None, beta_inv: float = 0.0, eta: float = 0.1, steps: int = 5000,
+                     train_W: bool = True, activation="tanh", seed=0, init=None, record_every: int = 100,
+                     average_from: int | None = None, average_every: int = 50,
+                     checkpoint_at: Sequence[int] = ()) -> MeanFieldRun:
+    r"""Noisy full-batch GD on the finite-particle mean-field network (wu2025.md §2, (20)).
+
+    θ_j ← θ_j − η g_j + √(2ηβ⁻¹) ξ_j (ξ_j ~ N(0, I), noise on particles only), W ← W − η g_W
+    (skipped with ``train_W=False``: W frozen at W₀, the paper's MNIST setting). ``beta_inv = 0`` is
+    noiseless GD. Initialisation (A1) from ``seed`` (:func:`init_mean_field`) unless ``init=(A, U, W)``;
+    the noise continues the same seeded stream. ``lambda_W`` defaults to ``lambda_rho``.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    Y = as_float_array(Y, "Y", ndim=2)
+    if X.shape[1] != Y.shape[1]:
+        raise InputError(f"X {X.shape} and Y {Y.shape} disagree on the number of samples", argument="Y")
+    lam_r = check_nonnegative(lambda_rho, "lambda_rho")
+    lam_W = lam_r if lambda_W is None else check_nonnegative(lambda_W, "lambda_W")
+    binv = check_nonnegative(beta_inv, "beta_inv")
+    eta = check_positive(eta, "eta")
+    steps = check_int(steps, "steps")
+    act = get_activation(activation)
+    d, n = X.shape
+    q = Y.shape[0]
+    rng = as_rng(seed)
+    if init is None:
+        A, U, W = init_mean_field(N, p, d, q, seed=rng)  # same draws as init_mean_field(..., seed=seed)
+    else:
+        A, U, W = (np.array(a, dtype=float) for a in init)
+        N, p = A.shape
+    W0 = W.copy()
+    noise_rng = rng  # the noise continues the same stream after the initial draws
+    sq = math.sqrt(2.0 * eta * binv)
+    y = np.argmax(Y, axis=0)
+    rec: dict[str, list] = {k: [] for k in ("step", "L_n", "L_lambda", "eps_a2", "eps_u2", "gW2", "nc1", "nb",
+                                            "sigma_min", "sigma_max")}
+    avg = {"AtA_minus_WWt": 0.0, "AtA": 0.0, "eps_a2": 0.0, "trace_term": 0.0, "L_n": 0.0, "L_lambda": 0.0,
+           "nc1": 0.0, "count": 0}
+    a_from = steps + 1 if average_from is None else int(average_from)
+    cps = []
+    want = set(int(s) for s in checkpoint_at) | {0, steps}
+    status = "ok"
+    t0 = time.perf_counter()
+    for step in range(steps + 1):
+        is_rec = step % record_every == 0 or step == steps
+        is_avg = step >= a_from and (step - a_from) % average_every == 0
+        dr = mean_field_drifts(A, U, W, X, Y, gamma, lam_r, lam_W, act, full=is_rec or is_avg)
+        if not np.isfinite(dr["L_n"]):
+            status = "diverged"
+            break
+        if is_rec or is_avg:
+            AtA = A.T @ A / A.shape[0]
+            Llam = dr["L_n"] + 0.5 * lam_W * float((W * W).sum()) + 0.5 * lam_r * float((A * A).sum() + (U * U).sum()) / A.shape[0]
+            nc1 = wu_nc1(dr["H"], Y)
+        if is_rec:
+            sv = np.linalg.svd(W, compute_uv=False)
+            rec["step"].append(step)
+            rec["L_n"].append(dr["L_n"])
+            rec["L_lambda"].append(Llam)
+            rec["eps_a2"].append(dr["eps_a2"])
+            rec["eps_u2"].append(dr["eps_u2"])
+            rec["gW2"].append(float((dr["g_W"] ** 2).sum()))
+            rec["nc1"].append(nc1)
+            rec["nb"].append(_nb(AtA, W))
+            rec["sigma_min"].append(float(sv[-1]))
+            rec["sigma_max"].append(float(sv[0]))
+        if is_avg:
+            # WU-F8: tr grad_{a_j} g_{a,j} = lambda_rho p + (gamma^2/(n N)) ||sigma(X^T u_j)||^2 tr(W^T W)
+            tr = lam_r * p + gamma ** 2 / (n * A.shape[0]) * float((dr["S"] ** 2).sum(axis=1).mean()) * float((W * W).sum())
+            avg["AtA_minus_WWt"] = avg["AtA_minus_WWt"] + (AtA - W @ W.T)
+            avg["AtA"] = avg["AtA"] + AtA
+            avg["eps_a2"] += dr["eps_a2"]
+            avg["trace_term"] += binv * tr
+            avg["L_n"] += dr["L_n"]
+            avg["L_lambda"] += Llam
+            avg["nc1"] += nc1
+            avg["count"] += 1
+        if step in want:
+            Hc = dr["H"]
+            cps.append({"step": step, "A": A.copy(), "U": U.copy(), "W": W.copy(),
+                        "W_code": gamma * W.T.copy(), "H_code": Hc.T.copy()})
+        if step == steps:
+            break
+        A = A - eta * dr["g_a"]
+        U = U - eta * dr["g_u"]
+        if sq > 0:
+            A = A + sq * noise_rng.standard_normal(A.shape)
+            U = U + sq * noise_rng.standard_normal(U.shape)
+        if train_W:
+            W = W - eta * dr["g_W"]
+    c = avg.pop("count")
+    averages = {k: (v / c if c else float("nan")) for k, v in avg.items()}
+    averages["count"] = c
+    return MeanFieldRun(N=A.shape[0], p=p, gamma=float(gamma), lambda_rho=lam_r, lambda_W=lam_W, beta_inv=binv, eta=eta,
+                        steps=steps, train_W=bool(train_W), activation=act.name, seed=seed, X=X, Y=Y, y=y, A=A, U=U,
+                        W=W, W0=W0, records={k: np.array(v, dtype=float) for k, v in rec.items()}, averages=averages,
+                        checkpoints=cps, status=status, seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------------------------
+# derivative check
+# ------------------------------------------------------------------------------------------------
+
+def taylor_remainder_slope(f: Callable[[list], float], grad: Callable[[list], list], x: Sequence[np.ndarray], *,
+                           direction: Sequence[np.ndarray] | None = None, seed=0,
+                           ts: Sequence[float] | None = None) -> dict:
+    r"""Slope of the first-order Taylor remainder on a log-log grid (pymanopt's check; STYLE.md).
+
+    r(t) = |f(x + tv) − f(x) − t⟨∇f(x), v⟩| = O(t²) for a correct gradient, so the fitted slope of
+    log r against log t is 2 (1 for a wrong gradient). ``x`` is a list of arrays; ``f(list) -> float``
+    and ``grad(list) -> list`` of arrays; the unit direction v is Gaussian from ``seed`` unless given.
+    The slope is a least-squares fit over the t whose remainder lies above the round-off floor
+    (1e-12·max(1, |f|)) and below 1e-2·max(1, |f|) (the asymptotic window). Returns ``{"slope",
+    "ts", "r"}``.
+    """
+    rng = as_rng(seed)
+    x = [np.asarray(a, dtype=float) for a in x]
+    v = [rng.standard_normal(a.shape) for a in x] if direction is None else [np.asarray(a, float) for a in direction]
+    nv = math.sqrt(sum(float((a * a).sum()) for a in v))
+    v = [a / nv for a in v]
+    f0 = f(x)
+    g0 = grad(x)
+    slope0 = sum(float((g * a).sum()) for g, a in zip(g0, v))
+    ts = np.logspace(-1, -7, 25) if ts is None else np.asarray(ts, float)
+    r = np.array([abs(f([a + t * b for a, b in zip(x, v)]) - f0 - t * slope0) for t in ts])
+    scale = max(1.0, abs(f0))
+    keep = (r > 1e-12 * scale) & (r < 1e-2 * scale)
+    if keep.sum() < 3:
+        return {"slope": float("nan"), "ts": ts, "r": r}
+    k = np.polyfit(np.log(ts[keep]), np.log(r[keep]), 1)[0]
+    return {"slope": float(k), "ts": ts, "r": r}
