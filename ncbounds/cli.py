@@ -266,6 +266,58 @@ def _cmd_trace(args) -> int:
 
 
 # --------------------------------------------------------------------------------------------
+# bound
+# --------------------------------------------------------------------------------------------
+
+def _parse_value(text: str):
+    for cast in (int, float):
+        try:
+            return cast(text)
+        except ValueError:
+            pass
+    return {"true": True, "false": False, "none": None}.get(text.lower(), text)
+
+
+def _cmd_bound(args) -> int:
+    from . import bounds
+
+    options = {}
+    for item in args.set or []:
+        if "=" not in item:
+            raise SystemExit(f"ncbounds bound: --set takes key=value, got {item!r}")
+        k, v = item.split("=", 1)
+        options[k.strip()] = _parse_value(v.strip())
+    res = bounds.evaluate(args.kind, args.features, name=args.name, quick=not args.full, seed=args.seed, **options)
+    if args.latex:
+        sys.stdout.write(bounds.latex(res) + "\n")
+        return 0
+    d = res.to_dict()
+    if args.json:
+        _print_json(d)
+        return 0
+    from rich.table import Table
+    t = Table(title=f"ncbounds bound {args.kind}" + (f" {args.name}" if args.name else ""))
+    t.add_column("field"); t.add_column("value", overflow="fold")
+    for k, v in _flatten(d):
+        t.add_row(k, v)
+    _console().print(t)
+    return 0
+
+
+def _flatten(d, prefix: str = "", depth: int = 0):
+    """Rows (key, short text) of a nested result dict; long lists are summarised."""
+    for k, v in d.items():
+        key = f"{prefix}{k}"
+        if isinstance(v, dict) and depth < 2:
+            yield from _flatten(v, key + ".", depth + 1)
+        elif isinstance(v, list) and len(v) > 8:
+            yield key, f"[{len(v)} values]"
+        else:
+            text = _fmtv(v) if isinstance(v, float) else str(v)
+            yield key, text if len(text) <= 200 else text[:199] + "…"
+
+
+# --------------------------------------------------------------------------------------------
 # entry point
 # --------------------------------------------------------------------------------------------
 
@@ -327,6 +379,18 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--plot", metavar="FILE.png")
     t.add_argument("--json", action="store_true")
     t.set_defaults(func=_cmd_trace)
+
+    b = sub.add_parser("bound", help="evaluate a bound: margin, alignment, symbolic, jacot, wu, wu-counterexample")
+    b.add_argument("kind", choices=("margin", "alignment", "symbolic", "jacot", "wu", "wu-counterexample"))
+    b.add_argument("features", type=Path, nargs="?", help="margin/alignment: .npz with H, y, W")
+    b.add_argument("--name", help="symbolic: which derivation (see ncbounds.bounds.symbolic.DERIVATIONS)")
+    b.add_argument("--set", action="append", metavar="KEY=VALUE",
+                   help="an option of the bound (repeatable), e.g. --set c_K=2K^2 --set u=0")
+    b.add_argument("--full", action="store_true", help="jacot/wu: the full-length training run (default quick)")
+    b.add_argument("--seed", type=int, default=None)
+    b.add_argument("--latex", action="store_true", help="print LaTeX (formula and/or a table of the terms)")
+    b.add_argument("--json", action="store_true")
+    b.set_defaults(func=_cmd_bound)
     return p
 
 

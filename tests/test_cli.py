@@ -62,3 +62,36 @@ def test_console_script_and_no_torch_import():
             "assert 'torch' not in sys.modules, 'torch imported'")
     r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert r.returncode == 0, r.stderr
+
+
+def test_solve_min_norm_and_ufm_json(capsys, tmp_path):
+    assert main(["solve", "min-norm", "--counts", "4,4,1", "--method", "convex", "--json",
+                 "--save", str(tmp_path / "s.npz")]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert abs(d["objective"] - 3.4142135624) < 1e-8 and d["certificate"]["passed"]
+    assert set(np.load(tmp_path / "s.npz").files) >= {"W", "H", "X"}
+    assert main(["solve", "ufm", "--counts", "3,3,3,3", "--lambda-W", "0.01", "--lambda-H", "0.01", "--json"]) == 0
+    assert abs(json.loads(capsys.readouterr().out)["objective"] - 0.26133639) < 1e-8
+
+
+def test_solve_svm_reports_not_separable(tmp_path, capsys):
+    p = tmp_path / "ns.npz"
+    np.savez(p, H=np.array([[1.0, 0.0], [1.0, 0.0], [0.0, 1.0]]), y=np.array([0, 1, 1]))
+    assert main(["solve", "svm", str(p)]) == 2
+    assert "NotSeparableError" in capsys.readouterr().err
+
+
+def test_trace_fixed_json_and_plot(tmp_path, capsys):
+    png = tmp_path / "t.png"
+    assert main(["trace", "fixed", "--steps", "300", "--plot", str(png), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["status"] == "ok" and d["final"]["p_min"] > 0 and png.stat().st_size > 1000
+
+
+def test_bound_verbs(tmp_path, capsys):
+    p = _features(tmp_path)
+    assert main(["bound", "margin", str(p), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    assert d["p_min"] > 0
+    assert main(["bound", "symbolic", "--name", "margin_bound", "--latex"]) == 0
+    assert "gamma" in capsys.readouterr().out
