@@ -55,7 +55,7 @@ def t24_lower_bound(ctx, control=False):
 
 # ------------------------------------------------------------------------------ JI-A4 threshold
 
-@claim("JI-A4", paper=PAPER, provenance="derived", cost="fast", covers=("JI-A4", "JI-M1", "JI-T1"),
+@claim("JI-A4-THRESH", paper=PAPER, provenance="derived", cost="fast", covers=("JI-A4", "JI-M1", "JI-T1"),
        statement="Summed vs mean CE changes the separability threshold: K = 2, margins +30 and −0.5 give mean "
                  "CE 0.487 < log 2 although sample 2 is misclassified, while summed CE 0.974 > log 2.",
        control="margins +30 and +0.5: both thresholds agree, so 'the mean threshold misleads' fails")
