@@ -28,7 +28,9 @@ import time
 import numpy as np
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
+from _table import print_table  # noqa: E402
 from ncbounds import dynamics as D  # noqa: E402
 from ncbounds.data import gaussian_mixture, ulpm_init  # noqa: E402
 
@@ -112,24 +114,7 @@ def run(quick: bool = False) -> list[dict]:
 
 
 def _table(title: str, rows: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    if not rows:
-        return
-    t = Table(title=title)
-    cols = [c for c in dict.fromkeys(k for r in rows for k in r) if c != "bench"]
-    for c in cols:
-        t.add_column(c, justify="right" if isinstance(rows[0].get(c), (int, float)) else "left")
-    for r in rows:
-        t.add_row(*[_fmt(r.get(c, "")) for c in cols])
-    Console(width=200).print(t)
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.4g}"
-    return str(v)
+    print_table(title, rows, skip=("bench",), digits=4)
 
 
 def main(argv=None) -> int:

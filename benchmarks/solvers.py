@@ -19,28 +19,12 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
 import _min_norm_bench  # noqa: E402
+from _table import print_table  # noqa: E402
 import _svm_bench  # noqa: E402
 
 
 def _table(title: str, rows: list[dict]) -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    if not rows:
-        return
-    t = Table(title=title)
-    cols = list(dict.fromkeys(k for r in rows for k in r))
-    for c in cols:
-        t.add_column(c, justify="right" if isinstance(rows[0].get(c), (int, float)) else "left")
-    for r in rows:
-        t.add_row(*[_fmt(r.get(c, "")) for c in cols])
-    Console(width=200).print(t)
-
-
-def _fmt(v) -> str:
-    if isinstance(v, float):
-        return f"{v:.3g}"
-    return str(v)
+    print_table(title, rows, digits=3)
 
 
 def main(argv=None) -> int:
