@@ -133,13 +133,13 @@ def _cmd_metrics(args) -> int:
 # --------------------------------------------------------------------------------------------
 
 def _counts_to_labels(text: str):
-    import numpy as np
+    from .data import labels_from_counts
 
     try:
         counts = [int(c) for c in text.split(",")]
     except ValueError:
-        raise SystemExit(f"ncbounds solve: --counts must be comma-separated integers, got {text!r}")
-    return np.repeat(np.arange(len(counts)), counts)
+        raise SystemExit(f"ncbounds: --counts must be comma-separated integers, got {text!r}")
+    return labels_from_counts(counts)
 
 
 def _scalars(result) -> dict:
@@ -224,11 +224,9 @@ def _cmd_trace(args) -> int:
             tr = dynamics.gd_fixed_features(inst.H, inst.y, steps=args.steps, lr=lr, schedule=args.schedule,
                                             bias=args.bias, K=inst.K, n_records=args.records)
         else:
-            if args.counts:
-                counts = [int(c) for c in args.counts.split(",")]
-            else:
-                counts = [args.n] * args.K
-            y = np.repeat(np.arange(len(counts)), counts)
+            from .data import class_labels
+
+            y = _counts_to_labels(args.counts) if args.counts else class_labels(args.K, args.n)
             tr = dynamics.gd_ufm(y, args.d, steps=args.steps, lr=1e-2 if lr == "auto" else lr,
                                  weight_decay=args.weight_decay, init_scale=args.init_scale, seed=args.seed,
                                  schedule=args.schedule, n_records=args.records)

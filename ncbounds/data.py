@@ -55,6 +55,7 @@ from .geometry import random_rotation, simplex_etf
 __all__ = [
     "Instance",
     "class_labels",
+    "labels_from_counts",
     "gaussian_mixture",
     "imbalanced_counts",
     "etf_features",
@@ -213,6 +214,17 @@ def class_labels(K: int, n: Any) -> np.ndarray:
     """
     K = check_num_classes(K)
     return np.repeat(np.arange(K, dtype=np.int64), _counts(K, n))
+
+
+def labels_from_counts(counts) -> np.ndarray:
+    """Sorted labels for a sequence of class counts: ``class_labels(len(counts), counts)``.
+
+    Example:
+      >>> labels_from_counts([2, 1]).tolist()
+      [0, 0, 1]
+    """
+    counts = list(to_numpy(counts, "counts").ravel())
+    return class_labels(len(counts), counts)
 
 
 def imbalanced_counts(K: int, K_A: int, n_A: int, R: float, *, rounding: bool = False) -> np.ndarray:

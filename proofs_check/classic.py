@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ncbounds.data import labels_from_counts
+
 from ncbounds import metrics as M
 from ncbounds.geometry import random_rotation
 
@@ -272,13 +274,9 @@ _ZHU_ROWS = [  # (K, n, λ_W, λ_H) -> (f*, ‖w_k‖², u), classic.md §3.3 CL
 ]
 
 
-def _labels(counts):
-    return np.repeat(np.arange(len(counts)), counts)
-
-
 def _zhu_gram_residual(sol, K, n, lw, lh) -> float:
     """Largest violation of the CL-ZHU-T1 identities at a solver's factors (0 if W = H = 0)."""
-    W, H, y = sol.W, sol.H, _labels([n] * K)
+    W, H, y = sol.W, sol.H, labels_from_counts([n] * K)
     wn = np.linalg.norm(W, axis=1)
     if wn.max() == 0:
         return float(np.abs(H).max())
@@ -302,15 +300,15 @@ def zhu_cf(ctx, control=False):
 
     meas, exp = {}, {}
     if control:
-        sol = regularized_ufm(_labels([4, 4, 3, 1]), loss="ce", lambda_W=1e-2, lambda_H=1e-2)
+        sol = regularized_ufm(labels_from_counts([4, 4, 3, 1]), loss="ce", lambda_W=1e-2, lambda_H=1e-2)
         meas["f_solver[4,4,3,1]"], exp["f_solver[4,4,3,1]"] = sol.objective, ufm_ce_closed_form(4, 3, 1e-2, 1e-2).objective
         return compare(meas, exp, ctx.tol(1e-8))
     gram = 0.0
     for (K, n, lw, lh), (f, w2, u) in _ZHU_ROWS:
         tag = f"({K},{n},{lw:g},{lh:g})"
         cf = ufm_ce_closed_form(K, n, lw, lh)
-        sol = regularized_ufm(_labels([n] * K), loss="ce", lambda_W=lw, lambda_H=lh)
-        scs = regularized_ufm(_labels([n] * K), loss="ce", lambda_W=lw, lambda_H=lh, method="cvxpy", solver="SCS")
+        sol = regularized_ufm(labels_from_counts([n] * K), loss="ce", lambda_W=lw, lambda_H=lh)
+        scs = regularized_ufm(labels_from_counts([n] * K), loss="ce", lambda_W=lw, lambda_H=lh, method="cvxpy", solver="SCS")
         meas |= {f"f{tag}": cf.objective, f"w2{tag}": cf.w_norm_sq, f"u{tag}": cf.u, f"f_solver{tag}": sol.objective,
                  f"f_scs{tag}": scs.objective}
         exp |= {f"f{tag}": f, f"w2{tag}": w2, f"u{tag}": u, f"f_solver{tag}": f, f"f_scs{tag}": f}
@@ -334,7 +332,7 @@ def zhu_cvx(ctx, control=False):
     meas, exp, worst = {}, {}, 0.0
     rows = _ZHU_ROWS[:1] if control else [r for r in _ZHU_ROWS if r[1][2] > 0]
     for (K, n, lw, lh), (f, _, _) in rows:
-        y = _labels([n] * K)
+        y = labels_from_counts([n] * K)
         sol = regularized_ufm(y, loss="ce", lambda_W=lw, lambda_H=lh, penalty="no_half" if control else "half")
         tag = f"({K},{n},{lw:g},{lh:g})"
         meas[f"f{tag}"], exp[f"f{tag}"] = sol.objective, f
@@ -354,7 +352,7 @@ def erratum_a10(ctx, control=False):
     from ncbounds.solvers.ufm import regularized_ufm, ufm_ce_closed_form
 
     counts = [3, 3, 3, 3] if control else [4, 4, 3, 1]
-    sol = regularized_ufm(_labels(counts), loss="ce", lambda_W=1e-2, lambda_H=1e-2)
+    sol = regularized_ufm(labels_from_counts(counts), loss="ce", lambda_W=1e-2, lambda_H=1e-2)
     formula = ufm_ce_closed_form(4, 3, 1e-2, 1e-2).objective
     return verdict_from({"solver value": abs(sol.objective - 0.25617809) <= ctx.tol(1e-8),
                          "formula differs": abs(sol.objective - formula) > 1e-4},
@@ -374,13 +372,24 @@ def _mse_geometry(K, n, lw, lh, *, free_bias: bool, d=None):
     from ncbounds.geometry import gram_distance_to_etf, gram_distance_to_orthogonal_frame
     from ncbounds.solvers.ufm import regularized_ufm
 
-    sol = regularized_ufm(_labels([n] * K), loss="mse", lambda_W=lw, lambda_H=lh,
+    sol = regularized_ufm(labels_from_counts([n] * K), loss="mse", lambda_W=lw, lambda_H=lh,
                           lambda_b=0.0 if free_bias else None, bias=free_bias, d=d)
     G = sol.W @ sol.W.T
     kappa = K * np.sqrt(n * lw * lh)
     target = np.sqrt(lh / lw) * (1 - kappa) * np.sqrt(n) * ((np.eye(K) - 1.0 / K) if free_bias else np.eye(K))
     return sol, {"of": gram_distance_to_orthogonal_frame(G), "gram": gram_distance_to_etf(G),
                  "WWt_error": float(np.abs(G - target).max())}
+
+
+def _values_and_geometry(ctx, meas: dict, exp: dict):
+    """Objective values (keys starting with "f") to 1e-8, geometry residuals to 1e-6 (classic.md §4 claims 20–21)."""
+    def part(d, values):
+        return {k: v for k, v in d.items() if k.startswith("f") == values}
+
+    f_ok = compare(part(meas, True), part(exp, True), ctx.tol(1e-8))
+    g_ok = compare(part(meas, False), part(exp, False), ctx.tol(1e-6))
+    return verdict_from({"values": f_ok.passed, "geometry": g_ok.passed}, measured=meas, expected=exp,
+                        tolerance=ctx.tol(1e-8))
 
 
 @claim("CL-MSE-NB", paper=PAPER, provenance="derived", cost="fast", covers=("CL-MSE-NB", "CL-A1"),
@@ -401,14 +410,9 @@ def mse_nb(ctx, control=False):
                 meas["WWt_error"], exp["WWt_error"] = geo["WWt_error"], 0.0
     if not control:
         from ncbounds.solvers.ufm import regularized_ufm
-        meas["f_d=K-1"] = regularized_ufm(_labels([3] * 4), loss="mse", lambda_W=1e-2, lambda_H=1e-2, d=3).objective
+        meas["f_d=K-1"] = regularized_ufm(labels_from_counts([3] * 4), loss="mse", lambda_W=1e-2, lambda_H=1e-2, d=3).objective
         exp["f_d=K-1"] = 0.1751615242
-    f_ok = compare({k: v for k, v in meas.items() if k.startswith("f")},
-                   {k: v for k, v in exp.items() if k.startswith("f")}, ctx.tol(1e-8))
-    g_ok = compare({k: v for k, v in meas.items() if not k.startswith("f")},
-                   {k: v for k, v in exp.items() if not k.startswith("f")}, ctx.tol(1e-6))
-    return verdict_from({"values": f_ok.passed, "geometry": g_ok.passed}, measured=meas, expected=exp,
-                        tolerance=ctx.tol(1e-8))
+    return _values_and_geometry(ctx, meas, exp)
 
 
 @claim("CL-MSE-B", paper=PAPER, provenance="derived", cost="fast", covers=("CL-MSE-B",),
@@ -427,12 +431,7 @@ def mse_b(ctx, control=False):
                 meas["bias_error"] = float(np.abs(sol.b - 1.0 / K).max())
                 meas["WWt_error"] = geo["WWt_error"]
                 exp |= {"bias_error": 0.0, "WWt_error": 0.0}
-    f_ok = compare({k: v for k, v in meas.items() if k.startswith("f")},
-                   {k: v for k, v in exp.items() if k.startswith("f")}, ctx.tol(1e-8))
-    g_ok = compare({k: v for k, v in meas.items() if not k.startswith("f")},
-                   {k: v for k, v in exp.items() if not k.startswith("f")}, ctx.tol(1e-6))
-    return verdict_from({"values": f_ok.passed, "geometry": g_ok.passed}, measured=meas, expected=exp,
-                        tolerance=ctx.tol(1e-8))
+    return _values_and_geometry(ctx, meas, exp)
 
 
 # ============================================================================================
@@ -515,14 +514,14 @@ def seli_solve(ctx, control=False):
     from ncbounds.solvers.min_norm import certify_min_norm, min_norm_separation
 
     if control:
-        y = _labels([4, 4, 1])
+        y = labels_from_counts([4, 4, 1])
         cert = certify_min_norm(X=onehot(y), y=y)
         return verdict_from({"certificate passes": cert.passed},
                             measured={"primal": cert.primal_value, "gap": cert.duality_gap},
                             expected={"primal": 5.0, "gap": 5.0 - 3.4142136})
     meas, exp, worst, gap = {}, {}, 0.0, 0.0
     for counts, v in _SELI_VALUES.items():
-        y = _labels(counts)
+        y = labels_from_counts(counts)
         sol = min_norm_separation(y, method="convex")
         meas[f"value{list(counts)}"], exp[f"value{list(counts)}"] = sol.objective, v
         worst = max(worst, float(np.linalg.norm(sol.X - sel_matrix(y))))
@@ -604,7 +603,7 @@ def seli_geom(ctx, control=False):
     cases = {(3, 3, 3): None} if control else _SELI_GEOM
     meas, exp, conds = {}, {}, {}
     for counts, ref in cases.items():
-        y = _labels(counts)
+        y = labels_from_counts(counts)
         sol = min_norm_separation(y, method="closed_form")
         W, H = sol.W, sol.H
         K = len(counts)

@@ -25,6 +25,8 @@ import math
 
 import numpy as np
 
+from ncbounds.data import class_labels
+
 from ncbounds import dynamics as D
 
 from .registry import FAIL, NA, Evidence, claim, verdict_from
@@ -51,10 +53,6 @@ def _rel_ok(m: float, e: float, rtol: float) -> bool:
 
 def _abs_ok(m: float, e: float, atol: float) -> bool:
     return bool(np.isfinite(m)) and abs(m - e) <= atol
-
-
-def _labels(K: int, n) -> np.ndarray:
-    return np.repeat(np.arange(K), n)
 
 
 def _one_minus_cos(a: np.ndarray, b: np.ndarray) -> float:
@@ -91,7 +89,7 @@ def _e1(ctx, *, square: bool = False):
     square), the controls of claims 6, 7, 9."""
     K, n, d = (4, 1, 2) if square else (4, 3, 6)
     return ctx.memo(f"dyn:E1{'-d2' if square else ''}", lambda: D.gd_ufm(
-        _labels(K, n), d, steps=_E1_STEPS, lr=0.2, schedule="rescaled", seed=0, init_scale=0.5,
+        class_labels(K, n), d, steps=_E1_STEPS, lr=0.2, schedule="rescaled", seed=0, init_scale=0.5,
         record_at=list(_E1_GRID), reference=False))
 
 
@@ -123,7 +121,7 @@ def _etf_kkt_point(K=4, n=3, d=6, seed=0):
     from ncbounds.geometry import sel_matrix
     from ncbounds.solvers.min_norm import balanced_factors
 
-    y = _labels(K, n)
+    y = class_labels(K, n)
     PY = sel_matrix(y, K)
     W, H, _, _ = balanced_factors(PY, d, rotation="random", seed=seed)
     return W, H, y, PY / math.sqrt(n)  # Λ* = PY/√n: λ*_{ij} = 1/(K√n)
@@ -182,7 +180,7 @@ _DRIFTS = (2.6128e-2, 1.3036e-2, 6.5109e-3)
 
 def _conserve_run(ctx, eta: float, wd: float):
     return ctx.memo(f"dyn:conserve:{eta:g}:{wd:g}", lambda: D.gd_ufm(
-        _labels(3, 2), 4, steps=round(20.0 / eta), lr=eta, weight_decay=wd, seed=1, init_scale=0.5,
+        class_labels(3, 2), 4, steps=round(20.0 / eta), lr=eta, weight_decay=wd, seed=1, init_scale=0.5,
         n_records=5, nc=False, reference=False))
 
 
@@ -299,7 +297,7 @@ def t14_nc(ctx, control=False):
        control="θ(2e4) perturbed by a random direction of norm 0.1‖θ‖ (5 draws): 1 − cos ≈ 0.6–0.74")
 def t15_align(ctx, control=False):
     tr = ctx.memo("dyn:E1-2e4", lambda: D.gd_ufm(
-        _labels(4, 3), 6, steps=20_000, lr=0.2, schedule="rescaled", seed=0, init_scale=0.5,
+        class_labels(4, 3), 6, steps=20_000, lr=0.2, schedule="rescaled", seed=0, init_scale=0.5,
         record_at=[5_000, 10_000, 20_000], nc=False, reference=False))
     W, H, y = tr.W, tr.H, tr.y
     if control:
@@ -509,7 +507,7 @@ def _fd_hessian_min_eig(grad, W, H, h=1e-5) -> float:
 def t3a1_origin(ctx, control=False):
     conds, meas, exp = {}, {}, {}
     for counts in ((2, 2, 2), (4, 4, 1)):
-        y = _labels(3, counts)
+        y = class_labels(3, counts)
         pt = D.origin_point(y, 4)
         sigma = -pt.predicted["lambda_min"]  # σ_max(PY) = √λ_max(PDP)
         lam = 2.0 * sigma if control else 0.0
@@ -535,7 +533,7 @@ def t3a1_origin(ctx, control=False):
                  "‖∇L‖ ≤ 1e-12 (measured ~5e-16), L = 6 log 3 = 6.5916737 (1e-7) and λ_min ≤ −1e-3 (≈ −1.41).",
        control="W + 1e-3·N(0, 1): ‖∇L‖ > 1e-6, not critical")
 def t3a2_family(ctx, control=False):
-    y = _labels(3, 2)
+    y = class_labels(3, 2)
     rng = np.random.default_rng(ctx.seed)
     conds, meas = {}, {}
     for seed in (0, 1, 2):
@@ -604,7 +602,7 @@ def _zhu_land_minimisers(ctx, lw, lh, *, K=4, n=3, d=5, runs=8):
     def run():
         from scipy.optimize import minimize
 
-        y = _labels(K, n)
+        y = class_labels(K, n)
         N, nW = y.size, K * d
         kw = dict(lambda_W=lw, lambda_H=lh)
 
@@ -646,7 +644,7 @@ def t3a3_search(ctx, control=False):
         starts = [_flat(W, H) for _, W, H in mins]
         model, lam = "ufm", (lw, lh)
     else:
-        y, K, d = _labels(3, 2), 3, 4
+        y, K, d = class_labels(3, 2), 3, 4
         grad = lambda W, H: D.ulpm_grad(W, H, y)  # noqa: E731
         hvp = lambda W, H, a, b: D.ulpm_hvp(W, H, y, a, b)  # noqa: E731
         obj = lambda W, H: D.ulpm_loss(W, H, y)  # noqa: E731
@@ -832,7 +830,7 @@ def a8_soudry_residual(ctx, control=False):
     if control:
         def run():
             E = _etf3()
-            return D.gd_fixed_features(np.repeat(E, 10, axis=0), _labels(3, 10), steps=steps, lr="auto",
+            return D.gd_fixed_features(np.repeat(E, 10, axis=0), class_labels(3, 10), steps=steps, lr="auto",
                                        record_at=[s for s in _SEPA_GRID + [1_000_000] if s <= steps])
         tr = ctx.memo(f"dyn:sym-const:{steps}", run)
     else:
@@ -870,7 +868,7 @@ def a8_soudry_residual(ctx, control=False):
 def lyuli_mono(ctx, control=False):
     wd = 1e-2 if control else 0.0
     tr = ctx.memo(f"dyn:lyuli:{wd:g}", lambda: D.gd_ufm(
-        _labels(3, 2), 4, steps=40_000, lr=1e-2, weight_decay=wd, seed=1, init_scale=0.5, record_every=100,
+        class_labels(3, 2), 4, steps=40_000, lr=1e-2, weight_decay=wd, seed=1, init_scale=0.5, record_every=100,
         nc=False, reference=False))
     ts = (1_000, 10_000, 40_000)
     th = [tr.at(t, "theta_sq") for t in ts]
@@ -953,7 +951,7 @@ def _gao_run(ctx, seed: int, *, steps=10_000, train_W=True, lr=0.5, every=None):
     grid = dict(record_every=every) if every else dict(record_at=[s for s in (1_000, 10_000, 50_000, 200_000)
                                                                     if s <= steps])
     return ctx.memo(f"dyn:gao:{seed}:{steps}:{int(train_W)}:{lr:g}:{every}", lambda: D.gd_ufm(
-        _labels(4, 3), 8, steps=steps, lr=lr, init_scale=0.1, init="rows", seed=seed, reduction="mean",
+        class_labels(4, 3), 8, steps=steps, lr=lr, init_scale=0.1, init="rows", seed=seed, reduction="mean",
         train_W=train_W, reference=False, **grid))
 
 

@@ -6,15 +6,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from ncbounds.data import labels_from_counts
+
 from ncbounds.geometry import random_rotation, simplex_etf
 
 from .registry import claim, compare, verdict_from
 
 PAPER = "gao2023"
-
-
-def _labels(counts):
-    return np.repeat(np.arange(len(counts)), counts)
 
 
 @claim("GAO-F3-S1", paper=PAPER, provenance="derived", cost="fast", covers=("GAO-F3", "GAO-T4.1"),
@@ -27,11 +25,11 @@ def f3_s1(ctx, control=False):
     from ncbounds.solvers.min_norm import min_norm_separation
 
     if control:
-        sol = min_norm_separation(_labels([2, 1, 1]), method="convex")
+        sol = min_norm_separation(labels_from_counts([2, 1, 1]), method="convex")
         return compare({"value": sol.objective}, {"value": 2 * np.sqrt(4 / 3)}, ctx.tol(1e-6), relative=True)
     meas, exp, gram, rank_ok = {}, {}, 0.0, True
     for K, n in ((3, 1), (3, 2), (4, 2), (5, 3), (10, 1), (10, 2), (10, 3)):
-        y = _labels([n] * K)
+        y = labels_from_counts([n] * K)
         sol = min_norm_separation(y, method="convex", d=K + 2)
         meas[f"({K},{n})"], exp[f"({K},{n})"] = sol.objective, (K - 1) * np.sqrt(n)
         Gmm = sol.W @ sol.W.T
@@ -83,7 +81,7 @@ def f4_s2(ctx, control=False):
     meas, exp, werr = {}, {}, 0.0
     for K in (3, 4, 6):
         for n in (1, 3):
-            y = _labels([n] * K)
+            y = labels_from_counts([n] * K)
             if control:
                 E = orthogonal_frame(K, K + 1)
             else:

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from ncbounds.data import labels_from_counts
+
 from ncbounds import metrics as M
 from ncbounds.geometry import onehot
 
@@ -76,10 +78,6 @@ def a4_threshold(ctx, control=False):
 
 # ------------------------------------------------------------------------------ solvers (JI-P1*)
 
-def _labels(counts):
-    return np.repeat(np.arange(len(counts)), counts)
-
-
 def _square():
     """The JI-T3b.1 square: K = 4, n = 1, d = 3, w_k = h_k = (cos πk/2, sin πk/2, 0)."""
     k = np.arange(4)
@@ -91,7 +89,7 @@ def _p1n_control(ctx):
     """Counts (4, 4, 1) solved by the convex method against the balanced formula at n = N/K = 3."""
     from ncbounds.solvers.min_norm import min_norm_separation
 
-    sol = min_norm_separation(_labels([4, 4, 1]), method="convex")
+    sol = min_norm_separation(labels_from_counts([4, 4, 1]), method="convex")
     return compare({"value": sol.objective}, {"value": 2 * np.sqrt(3.0)}, ctx.tol(1e-6))
 
 
@@ -108,7 +106,7 @@ def p1n_solve(ctx, control=False):
         return _p1n_control(ctx)
     meas, exp, err, qmin, gap = {}, {}, 0.0, np.inf, 0.0
     for (K, n), v in (((3, 3), 3.4641016152), ((4, 4), 6.0), ((10, 10), 28.4604989415)):
-        y = _labels([n] * K)
+        y = labels_from_counts([n] * K)
         sol = min_norm_separation(y, method="convex")
         meas[f"({K},{n})"], exp[f"({K},{n})"] = sol.objective, v
         err = max(err, float(np.linalg.norm(sol.X - sel_matrix(y))))
@@ -130,7 +128,7 @@ def p1f_solve(ctx, control=False):
 
     if control:
         return _p1n_control(ctx)
-    y = _labels([10] * 10)
+    y = labels_from_counts([10] * 10)
     sol = min_norm_separation(y, method="convex", solver="clarabel")
     err = float(np.linalg.norm(sol.X - sel_matrix(y)))
     return verdict_from({"value": abs(sol.objective - 28.4604989415) <= ctx.tol(1e-8) * 28.4604989415,
@@ -155,7 +153,7 @@ def p1d_cert(ctx, control=False):
     from ncbounds.solvers.min_norm import certify_min_norm, closed_form_dual
 
     if control:
-        y = _labels([4, 4, 1])
+        y = labels_from_counts([4, 4, 1])
         c1 = certify_min_norm(X=sel_matrix(y), y=y, dual=1.01 * closed_form_dual(y))
         W, H, ys = _square()
         c2 = certify_min_norm(W=W, H=H, y=ys)
@@ -165,7 +163,7 @@ def p1d_cert(ctx, control=False):
     tol = ctx.tol(1e-10)
     conds, meas, exp = {}, {}, {}
     for counts, min_ref in _P1D_CASES.items():
-        y = _labels(counts)
+        y = labels_from_counts(counts)
         K = len(counts)
         L = closed_form_dual(y)
         Z = sel_matrix(y)
@@ -194,7 +192,7 @@ def _t21_factors(K, n, d, seed):
     from ncbounds.geometry import sel_matrix
     from ncbounds.solvers.min_norm import balanced_factors
 
-    y = _labels([n] * K)
+    y = labels_from_counts([n] * K)
     W, H, _, _ = balanced_factors(sel_matrix(y), d, rotation="random", seed=seed)
     return W, H, y
 
@@ -293,7 +291,7 @@ def t22_unique(ctx, control=False):
         return compare({"‖X−PY‖": err}, {"‖X−PY‖": 0.0}, ctx.tol(1e-6))
     meas = {}
     for counts in ([4] * 4, [4, 4, 1]):
-        y = _labels(counts)
+        y = labels_from_counts(counts)
         Z = sel_matrix(y)
         scs = min_norm_separation(y, method="convex", solver="cvxpy", formulation="nuclear", cvxpy_solver="SCS",
                                   solver_options={"eps_abs": 1e-9, "eps_rel": 1e-9})
