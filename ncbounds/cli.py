@@ -1,7 +1,7 @@
 """The ``ncbounds`` command. Thin: it parses arguments, calls the library and prints.
 
 Verbs: ``check`` (run the registered claims), ``metrics`` (NC metrics of a features file),
-``solve`` (certified solvers). Every verb has ``--json``. Long work shows a progress bar when
+``solve`` (certified solvers), ``trace``, ``bound``, ``tables`` (paper tables). Every verb has ``--json``. Long work shows a progress bar when
 standard error is a terminal.
 """
 
@@ -319,6 +319,57 @@ def _flatten(d, prefix: str = "", depth: int = 0):
 # entry point
 # --------------------------------------------------------------------------------------------
 
+# --------------------------------------------------------------------------------------------
+# tables
+# --------------------------------------------------------------------------------------------
+
+def _cmd_tables(args) -> int:
+    from paper_tables import SCRIPTS, run_tables
+
+    only = [t.strip().upper() for group in (args.only or []) for t in group.split(",") if t.strip()]
+    unknown = [t for t in only if t not in SCRIPTS]
+    if unknown:
+        print(f"ncbounds tables: unknown table(s) {', '.join(unknown)}; one of {', '.join(SCRIPTS)}", file=sys.stderr)
+        return 2
+    names = only or list(SCRIPTS)
+    out = Path(args.out)
+    err = _console(stderr=True)
+    kwargs = dict(quick=args.quick, out=out, write_reference=args.write_reference,
+                  compare=True if args.compare else None)
+    if err.is_terminal and not args.json:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+        with Progress(TextColumn("[bold]tables"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                      TextColumn("{task.description}"), console=err, transient=True) as prog:
+            task = prog.add_task("", total=len(names))
+            runs = []
+            for n in names:
+                runs += run_tables([n], progress=lambda t, msg: prog.update(task, description=f"{t}: {msg}"), **kwargs)
+                prog.update(task, advance=1)
+    else:
+        runs = []
+        for n in names:
+            runs += run_tables([n], **kwargs)
+            if not args.json:
+                print(f"{n}: {runs[-1].seconds:.1f} s", file=sys.stderr, flush=True)
+    diffs = [d for r in runs for d in r.reference_differences]
+    if args.json:
+        _print_json({"out": str(out), "quick": args.quick, "tables": [r.to_dict() for r in runs]})
+    else:
+        from rich.table import Table
+        t = Table(title=f"paper tables ({'quick' if args.quick else 'full'}) → {out}")
+        for c in ("table", "title", "seconds", "files", "reference"):
+            t.add_column(c)
+        for r in runs:
+            ref = "written" if args.write_reference else (
+                "—" if not (args.quick or args.compare) else ("matches" if not r.reference_differences
+                                                              else f"{len(r.reference_differences)} differences"))
+            t.add_row(r.name, r.title, f"{r.seconds:.1f}", str(len(r.files)), ref)
+        _console().print(t)
+        for d in diffs:
+            print(f"  {d}", file=sys.stderr)
+    return 1 if diffs else 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="ncbounds", description="Check Neural Collapse theory numerically and compute its bounds.")
     p.add_argument("--version", action="version", version=f"ncbounds {__version__}")
@@ -389,6 +440,16 @@ def build_parser() -> argparse.ArgumentParser:
     b.add_argument("--latex", action="store_true", help="print LaTeX (formula and/or a table of the terms)")
     b.add_argument("--json", action="store_true")
     b.set_defaults(func=_cmd_bound)
+    tb = sub.add_parser("tables", help="regenerate the papers' tables and plots (CSV, Markdown, LaTeX, PNG)")
+    tb.add_argument("--only", action="append", metavar="T", help="only these tables, e.g. T4 or T1,T3 (repeatable)")
+    tb.add_argument("--quick", action="store_true",
+                    help="quick settings (all tables in a few minutes); compared with the stored references")
+    tb.add_argument("--out", default="out/tables", help="output folder (default out/tables)")
+    tb.add_argument("--compare", action="store_true", help="compare with the stored references also without --quick")
+    tb.add_argument("--write-reference", dest="write_reference", action="store_true",
+                    help="developers: store this --quick run as the new references")
+    tb.add_argument("--json", action="store_true")
+    tb.set_defaults(func=_cmd_tables)
     return p
 
 

@@ -147,7 +147,7 @@ def excuse(id: str, *, paper: str, reason: str) -> None:
 def _load_all() -> None:
     # importing the modules registers their claims
     from . import classic  # noqa: F401
-    for mod in ("gao2023", "ji2022", "jacot2024", "wu2025", "dynamics_claims"):
+    for mod in ("gao2023", "ji2022", "jacot2024", "wu2025", "dynamics_claims", "digits_claims", "frames_claims"):
         try:
             __import__(f"{__package__}.{mod}")
         except ModuleNotFoundError as exc:

@@ -95,3 +95,12 @@ def test_bound_verbs(tmp_path, capsys):
     assert d["p_min"] > 0
     assert main(["bound", "symbolic", "--name", "margin_bound", "--latex"]) == 0
     assert "gamma" in capsys.readouterr().out
+
+
+def test_tables_verb(tmp_path, capsys):
+    assert main(["tables", "--only", "T1", "--quick", "--out", str(tmp_path), "--json"]) == 0
+    d = json.loads(capsys.readouterr().out)
+    (t1,) = d["tables"]
+    assert t1["name"] == "T1" and t1["quick"] and not t1["reference_differences"]
+    assert (tmp_path / "T1" / "T1.png").exists() and (tmp_path / "index.md").exists()
+    assert main(["tables", "--only", "T99", "--quick", "--out", str(tmp_path)]) == 2
