@@ -715,6 +715,59 @@ def t3b1_square(ctx, control=False):
         measured=meas, expected=exp, tolerance=tol)
 
 
+
+@claim("JI-A2", paper=JI, provenance="derived", cost="medium", covers=("JI-A2", "JI-T3", "JI-T3a", "JI-T3b"),
+       statement="The readings of JI-T3 ('critical point', 'global minimiser' when L has no minimiser) are different "
+                 "statements with separate verdicts: reading (a) — every finite critical point of the ULPM CE is a "
+                 "strict saddle — holds on every critical point found (JI-T3a.3-SEARCH), while reading (b) exhibits "
+                 "a non-global KKT point of JI-P1 with an escape direction (JI-T3b.1-SQUARE). Both runs are shared "
+                 "with those claims.",
+       control="reading (c), the regularised UFM: the same critical-point checker at its global minimiser finds a PSD "
+               "Hessian (JI-T3a.3-SEARCH's control), so '(a) holds verbatim for (c)' fails")
+def a2_readings(ctx, control=False):
+    from .registry import get
+
+    search = get("JI-T3a.3-SEARCH").fn
+    if control:
+        ev_c = search(ctx, control=True)
+        return verdict_from({"(a) holds verbatim for reading (c)": ev_c.passed},
+                            measured={"(c) verdict": ev_c.verdict, "(c) message": ev_c.message,
+                                      "(c) max_lambda_min": ev_c.measured.get("max_lambda_min")})
+    ev_a, ev_b = search(ctx), get("JI-T3b.1-SQUARE").fn(ctx)
+    return verdict_from({"reading (a): every critical point found is a strict saddle": ev_a.passed,
+                         "reading (b): a non-global KKT point with an escape direction exists": ev_b.passed},
+                        measured={"(a) verdict": ev_a.verdict, "(a) finite critical points": ev_a.measured.get("finite_critical"),
+                                  "(a) max_lambda_min": ev_a.measured.get("max_lambda_min"),
+                                  "(b) verdict": ev_b.verdict, "(b) lambda_op": ev_b.measured.get("lambda_op"),
+                                  "(b) value": ev_b.measured.get("value")})
+
+
+def _rate_claims_labelled_derived(claims) -> tuple[bool, dict]:
+    """JI-A10's rule on a list of claims: every claim about JI-T1.3's rates (or the fitted exponents of JI-A6) is
+    tagged [derived]; there is at least one."""
+    rate = [c for c in claims if any(x.startswith(("JI-T1.3", "JI-A6")) for x in (c.id, *c.covers))]
+    wrong = [c.id for c in rate if c.provenance != "derived"]
+    return bool(rate) and not wrong, {"rate_claims": sorted(c.id for c in rate), "not_derived": wrong}
+
+
+@claim("JI-A10", paper=JI, provenance="derived", cost="fast", covers=("JI-A10", "JI-T1.3", "JI-A6"),
+       statement="Labelling rule: no rate appears in the available statements of Ji et al.; JI-T1.3's constants and the "
+                 "fitted exponents of JI-A6 are ours, so every registered claim about them is tagged [derived], "
+                 "never [paper].",
+       control="the same rule on the registry with one rate claim relabelled [paper] (as a careless port would): "
+               "the rule fails")
+def a10_labels(ctx, control=False):
+    import dataclasses
+
+    from .registry import all_claims
+
+    claims = all_claims()
+    if control:
+        i = next(i for i, c in enumerate(claims) if c.id.startswith("JI-T1.3"))
+        claims = claims[:i] + [dataclasses.replace(claims[i], provenance="paper")] + claims[i + 1:]
+    ok, meas = _rate_claims_labelled_derived(claims)
+    return verdict_from({"every rate claim is [derived]": ok}, measured=meas)
+
 # ============================================================================================
 # classic.md §4 claims 7, 8 and CL-A8: fixed features (SEP-A)
 # ============================================================================================

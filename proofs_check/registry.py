@@ -37,6 +37,7 @@ __all__ = [
     "PASS", "FAIL", "NA", "PROVENANCE", "COSTS",
     "Evidence", "Claim", "Excused", "Context", "ClaimResult", "Report",
     "claim", "excuse", "all_claims", "excused", "get", "select", "run", "compare", "verdict_from",
+    "spec_ids", "unaccounted",
 ]
 
 PASS, FAIL, NA = "PASS", "FAIL", "N/A"
@@ -153,6 +154,28 @@ def _load_all() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"{__package__}.{mod}":
                 raise
+
+
+_ID_RE = r"\b(?:GAO|JI|JACOT|WU|CL)-[A-Za-z0-9.]+(?:-[A-Za-z0-9.]+)*"
+
+
+def spec_ids(texts: Iterable[str]) -> set[str]:
+    """Every statement/claim ID named in the given spec texts (``shared/spec/*.md``)."""
+    import re
+
+    return {m.rstrip(".") for t in texts for m in re.findall(_ID_RE, t)}
+
+
+def unaccounted(ids: Iterable[str]) -> list[str]:
+    """Spec IDs that no claim checks, covers or excuses (registry completeness; empty when complete).
+
+    An ID is accounted for when it is a registered claim, appears in some claim's ``covers``, is
+    excused with a reason, or names a family (``CL-METRIC-*``, ``JI-T3a``) of which some member is
+    accounted for.
+    """
+    done = {c.id for c in all_claims()} | {x for c in all_claims() for x in c.covers} | {e.id for e in excused()}
+    return sorted(i for i in set(ids) if i not in done
+                  and not any(d.startswith((i + "-", i + ".")) for d in done))
 
 
 def all_claims() -> list[Claim]:
