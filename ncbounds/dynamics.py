@@ -1543,18 +1543,22 @@ class RateFit(Result):
 
 
 def fit_rates(x, gap, *, quantity: str = "gap", x_name: str = "step", x_min: float = 2.0,
-              alpha_min: float = 0.25) -> RateFit:
+              alpha_min: float = 0.25, x_is_log: bool = False) -> RateFit:
     """Fit ``gap`` against ``x`` with the models of :class:`RateFit` (points with x >= x_min,
-    gap > 0 and both finite). Needs at least 3 points."""
+    gap > 0 and both finite). Needs at least 3 points.
+
+    Every model uses only log x, so ``x_is_log=True`` takes log x itself: times such as
+    exp(log t) with log t > 709 (the time-rescaled flow) overflow float64 but fit exactly."""
     x = np.asarray(x, float).ravel()
     g = np.asarray(gap, float).ravel()
     if x.shape != g.shape:
         raise ShapeError(f"x and gap must have the same length, got {x.shape} and {g.shape}", argument="gap")
-    ok = np.isfinite(x) & np.isfinite(g) & (g > 0) & (x >= max(x_min, 1.0 + 1e-12))
+    lx_all = x if x_is_log else np.log(np.where(x > 0, x, np.nan))
+    ok = np.isfinite(lx_all) & np.isfinite(g) & (g > 0) & (lx_all >= math.log(max(x_min, 1.0 + 1e-12)))
     if ok.sum() < 3:
         raise InputError(f"need at least 3 points with x >= {x_min} and a positive finite gap, got {int(ok.sum())}",
                          argument="gap")
-    lx, lg = np.log(x[ok]), np.log(g[ok])
+    lx, lg = lx_all[ok], np.log(g[ok])
     llx = np.log(lx)
     one = np.ones_like(lx)
     params: dict[str, dict] = {}
@@ -1585,18 +1589,18 @@ def fit_rates(x, gap, *, quantity: str = "gap", x_name: str = "step", x_min: flo
 def trajectory_rates(trajectory: Trajectory, quantity: str | None = None, *, x: str = "step",
                      start: int = 10) -> RateFit:
     """:func:`fit_rates` on a trajectory's records: ``quantity`` defaults to ``"margin_gap"`` (fixed)
-    or ``"gamma_gap"`` (UFM); ``x`` is ``"step"`` or ``"time"`` (exp(log_t)); only recorded steps
-    >= ``start`` are used."""
+    or ``"gamma_gap"`` (UFM); ``x`` is ``"step"`` or ``"time"`` (t = exp(log_t), fitted through
+    log t so that no time overflows); only recorded steps >= ``start`` are used."""
     if quantity is None:
         quantity = "margin_gap" if trajectory.model == "fixed" else "gamma_gap"
     r = trajectory.records
     if quantity not in r:
         raise InputError(f"no record named {quantity!r}; have {sorted(r)}", argument="quantity")
     if x == "step":
-        xv = r["step"].astype(float)
+        xv, is_log = r["step"].astype(float), False
     elif x == "time":
-        xv = np.exp(r["log_t"])
+        xv, is_log = np.asarray(r["log_t"], float), True
     else:
         raise InputError(f"x must be 'step' or 'time', got {x!r}", argument="x")
     sel = r["step"] >= start
-    return fit_rates(xv[sel], r[quantity][sel], quantity=quantity, x_name=x)
+    return fit_rates(xv[sel], r[quantity][sel], quantity=quantity, x_name=x, x_is_log=is_log)

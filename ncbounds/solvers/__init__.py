@@ -29,6 +29,7 @@ _EXPORTS = {
     "layer_peeled_model": "ufm",
     "LPMSolution": "ufm",
     "minority_collapse_curve": "ufm",
+    "lpm_two_group": "ufm",
     "spherical_max_margin": "ufm",
     "frobenius_max_margin": "ufm",
     "certify": "certificates",
