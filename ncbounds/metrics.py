@@ -91,12 +91,23 @@ def _trace_within(R: np.ndarray, y: np.ndarray, K: int, within: str) -> float:
     return float((S / counts).mean())
 
 
-def _nc1_from(R, y, K, Mt, tau, within) -> float:
+def _means_coincide(M: np.ndarray, Mt: np.ndarray) -> bool:
+    """All class means equal up to the round-off of averaging them (NC1 is then undefined: +inf).
+
+    Centring K means of magnitude |M| leaves an error of a few ulps of |M|, so a spread below
+    64·eps·max|M|·√(Kd) is indistinguishable from none (e.g. three means 0.1 centre to ±1.4e-17)."""
+    return float(np.abs(Mt).max(initial=0.0)) <= 64 * np.finfo(float).eps * float(np.abs(M).max(initial=0.0)) * np.sqrt(M.size)
+
+
+def _nc1_from(R, y, K, M, Mt, tau, within) -> float:
+    if _means_coincide(M, Mt):
+        return float("inf")  # no between-class spread at all
+    # NC1 is 0-homogeneous in H: rescale so that squaring neither underflows nor overflows.
+    c = max(float(np.abs(Mt).max(initial=0.0)), float(np.abs(R).max(initial=0.0)))
+    R, Mt = R / c, Mt / c
     # Σ_B = Mtᵀ Mt / K = V diag(s²/K) Vᵀ from the SVD of the (K, d) centred means: no d×d eigh.
     _, s, Vt = np.linalg.svd(Mt, full_matrices=False)
     ev = s * s / K
-    if ev.size == 0 or ev[0] <= 0:
-        return float("inf")  # all class means coincide: no between-class spread at all
     keep = ev > tau * ev[0]
     keep[min(K - 1, Mt.shape[1]):] = False  # rank(Σ_B) <= min(K-1, d)
     q = _within_cov_quadratic(R, y, K, Vt[keep].T, within)
@@ -114,7 +125,7 @@ def nc1_papyan(H, y, *, center: str = "class_mean", within: str = "pooled", tau:
     tau = check_nonnegative(tau, "tau")
     H, y, _, _, K = check_instance(H, y)
     M = _means(H, y, K)
-    return _nc1_from(H - M[y], y, K, M - _center(M, H, center), tau, within)
+    return _nc1_from(H - M[y], y, K, M, M - _center(M, H, center), tau, within)
 
 
 def nc1_trace_ratio(H, y, *, center: str = "class_mean", within: str = "pooled") -> float:
@@ -124,7 +135,7 @@ def nc1_trace_ratio(H, y, *, center: str = "class_mean", within: str = "pooled")
     Mt = M - _center(M, H, center)
     tb = float((Mt * Mt).sum() / K)
     tw = _trace_within(H - M[y], y, K, within)
-    return tw / tb if tb > 0 else float("inf")
+    return tw / tb if tb > 0 and not _means_coincide(M, Mt) else float("inf")
 
 
 def _cdnv_from(H, y, K, M, squared: bool) -> float:
@@ -281,9 +292,9 @@ def nc_metrics(H, y, W=None, b=None, *, K: int | None = None, center: str = "cla
     R = H - M[y]
     Mt = M - _center(M, H, center)
 
-    nc1 = _nc1_from(R, y, K, Mt, tau, within)
+    nc1 = _nc1_from(R, y, K, M, Mt, tau, within)
     tb = float((Mt * Mt).sum() / K)
-    tr_ratio = _trace_within(R, y, K, within) / tb if tb > 0 else float("inf")
+    tr_ratio = _trace_within(R, y, K, within) / tb if tb > 0 and not _means_coincide(M, Mt) else float("inf")
     blockH = _nc2_block(Mt, K)
     gram_H = gram_distance_to_etf(Mt @ Mt.T)
     s = np.linalg.svd(M, compute_uv=False)

@@ -245,3 +245,20 @@ def test_margin_homogeneity_fails_with_bias():
     y = np.repeat(np.arange(4), 3)
     b = rng.normal(size=4)
     assert M.margins(3 * W, H, y, b).p_min != pytest.approx(3 * M.margins(W, H, y, b).p_min, rel=1e-6)
+
+
+def test_nc1_degenerate_means_and_extreme_scales():
+    """Class means equal up to averaging round-off give NC1 = inf for every centre and variant (they
+    used to give 0 for one centre and inf for the other); NC1 is scale-invariant down to 1e-250."""
+    from ncbounds.metrics import nc1_papyan, nc1_trace_ratio
+
+    H, y = 0.1 * np.ones((4, 1)), np.array([0, 1, 2, 2])
+    for center in ("class_mean", "sample"):
+        assert nc1_papyan(H, y, center=center) == np.inf and nc1_trace_ratio(H, y, center=center) == np.inf
+    assert M.nc_metrics(H, y).nc1 == np.inf
+    assert nc1_papyan(np.array([[1.7e-250], [0.0]]), np.array([0, 1])) == 0.0
+    rng = np.random.default_rng(0)
+    H, y = rng.normal(size=(30, 5)), np.repeat(np.arange(3), 10)
+    ref = nc1_papyan(H, y)
+    for c in (1e-250, 1e250):
+        assert nc1_papyan(c * H, y) == pytest.approx(ref, rel=1e-12)
