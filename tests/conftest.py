@@ -17,3 +17,17 @@ def E3():
     """Unit simplex ETF of K = 3 in R^2 with rows (cos 2πk/3, sin 2πk/3) (classic.md §4 "E")."""
     k = np.arange(3)
     return np.stack([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)], axis=1)
+
+
+@pytest.fixture(scope="session")
+def claims_ctx():
+    """The one Context of the default claim run: memoised trajectories are shared by every test module."""
+    from proofs_check import registry
+    return registry.Context(seed=0)
+
+
+@pytest.fixture(scope="session")
+def default_report(claims_ctx):
+    """Every default (fast and medium) claim run once, check and control, for the whole test session."""
+    from proofs_check import registry
+    return registry.run(registry.select(deep=False), claims_ctx)

@@ -10,8 +10,8 @@ CLAIMS = registry.select(deep=False)
 
 
 @pytest.fixture(scope="session")
-def report():
-    return registry.run(CLAIMS, registry.Context(seed=0))
+def report(default_report):
+    return default_report
 
 
 def _result(report, cid):

@@ -1,6 +1,7 @@
 """The dynamics / landscape claims (proofs_check.dynamics_claims): every non-slow check passes and its
 negative control does not. One Context for the module, so memoised runs (the E1 flow, SEP-A, ...)
-are computed once; each claim's check and control run once. About 25 s on 2 cores.
+are computed once; each claim's check and control run once, in the session's default run
+(``conftest.default_report``), shared with tests/test_claims.py.
 """
 
 import json
@@ -17,25 +18,21 @@ DEFAULT = [c for c in MINE if c.cost != "slow"]
 EXPECTED_IDS = {
     "JI-T1.1-KKT", "JI-T1.2-CONSERVE", "JI-T1.3-RATES", "JI-T1.3-RATES-DEEP", "JI-T1.4-NC", "JI-T1.5-ALIGN",
     "JI-T1.6-SLOPES", "JI-T2.5-DIM", "JI-T3a.1-ORIGIN", "JI-T3a.2-FAMILY", "JI-T3a.3-SEARCH", "JI-T3b.1-SQUARE",
-    "JI-A1-ESCAPE", "JI-A5", "JI-A6", "JI-A9",
+    "JI-A1-ESCAPE", "JI-A2", "JI-A5", "JI-A6", "JI-A9", "JI-A10",
     "CL-SOUDRY-DIR", "CL-SOUDRY-RATE", "CL-LYULI-MONO", "CL-ZHU-LAND", "CL-A6", "CL-A8",
     "GAO-F6-GD", "GAO-T4.1-GDTPT",
 }
 
 
 @pytest.fixture(scope="module")
-def ctx():
-    return registry.Context(seed=0)
+def ctx(claims_ctx):
+    return claims_ctx
 
 
-_RESULTS: dict = {}
-
-
-def _result(ctx, cid):
-    if cid not in _RESULTS:
-        c = registry.get(cid)
-        _RESULTS[cid] = (c.run_check(ctx), c.run_control(ctx))
-    return _RESULTS[cid]
+@pytest.fixture(scope="module")
+def results(default_report):
+    """Checks and controls from the session's one default run (conftest.default_report)."""
+    return {r.id: (r.check, r.control) for r in default_report.results}
 
 
 def test_all_claims_registered_with_metadata():
@@ -48,8 +45,8 @@ def test_all_claims_registered_with_metadata():
 
 
 @pytest.mark.parametrize("cid", [c.id for c in DEFAULT])
-def test_check_passes_and_control_does_not(ctx, cid):
-    check, control = _result(ctx, cid)
+def test_check_passes_and_control_does_not(results, cid):
+    check, control = results[cid]
     assert check.verdict == registry.PASS, f"{check.message}\n{check.measured}"
     assert control.verdict in (registry.FAIL, registry.NA), f"{control.message}\n{control.measured}"
 

@@ -100,7 +100,7 @@ def test_r0_training_is_seeded_and_decreases():
     assert [cp["step"] for cp in a.checkpoints] == [0, 1000, 2000]
     W, H = a.features()
     assert W.shape == (3, 16) and H.shape == (30, 16)
-    assert a.seconds < 30
+    assert a.seconds > 0  # timed; timings are measured in benchmarks, never asserted
     with pytest.raises(InputError):
         nets.train_deep_head(X, Y, widths=[10, 64, 3], L1=1, steps=1)  # L2 = 1 < 2
 
