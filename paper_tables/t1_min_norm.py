@@ -16,6 +16,8 @@ Table ``T1-svm`` (Gao S1–S3 closed forms, gao2023.md claims 3–5):
   and counts (2,1,1), (3,1,1,1), (1,1,1,5); S2 fixed-ETF SVM over K ∈ {3, 4, 6}, n ∈ {1, 3};
   S3 spherical over K ∈ {3, 4, 7}, Frobenius over (3,2), (4,3), (2,1,1). Quick: K ≤ 5.
 Plot: relative error and seconds against N for the two min-norm methods.
+
+Measured on the project's 2-core machine: quick ≈ 2 s, full ≈ 9 s (K = 100, N = 10,000: convex 4.5 s).
 """
 
 from __future__ import annotations
