@@ -639,44 +639,14 @@ def p45_toy(ctx, control=False):
 # claim 16 and JACOT-E10: NTK bound (17) (slow)
 # ============================================================================================
 
-def ntk_op(Ws, X, L1: int, activation="smooth_leaky") -> float:
-    """‖Θ‖_op for Θ = ∇_θZ_L(∇_θZ_L)ᵀ (JACOT-D9): one backward pass per output entry (N·K of them) — the
-    gradient of ⟨Z_L, A⟩ for the unit matrix A is :func:`ncbounds.nets.deep_head_grad` with residual A (λ = 0)."""
-    Zs, _ = nets.deep_head_forward(Ws, X, L1, activation)
-    ZL = Zs[-1]
-    K, N = ZL.shape
-    rows = []
-    for c in range(K):
-        for i in range(N):
-            A = np.zeros((K, N))
-            A[c, i] = 1.0
-            _, _, T, _ = nets.deep_head_grad(Ws, X, ZL - A, L1, 0.0, activation, return_T=True)
-            rows.append(np.concatenate([t.ravel() for t in T]))
-    J = np.array(rows)
-    return float(np.linalg.eigvalsh(J @ J.T).max())
-
-
-def ntk_bound(Ws, X, Y, L1: int, *, r: float | None = None, power: int = 2, activation="smooth_leaky") -> dict:
-    """(17): (s_K(Y) − ε1)²·Σ_{ℓ=L1+1}^{L} κ(W_{L:ℓ})²/(K^power r²), r = max linear ‖W_ℓ‖_op unless given."""
-    Zs, _ = nets.deep_head_forward(Ws, X, L1, activation)
-    K = Y.shape[0]
-    e1 = float(np.linalg.norm(Zs[-1] - Y))
-    sKY = float(np.linalg.svd(Y, compute_uv=False)[K - 1])
-    L = len(Ws)
-    rr = max(float(np.linalg.norm(W, 2)) for W in Ws[L1:]) if r is None else float(r)
-    kap = [B.kappa(_prod(Ws[l - 1:]), K) for l in range(L1 + 1, L + 1)]
-    val = (sKY - e1) ** 2 * sum(k * k for k in kap) / (K ** power * rr ** 2) if e1 < sKY else float("nan")
-    return {"bound": val, "r": rr, "eps1": e1, "kappas": kap}
-
-
 def _ntk_check(ctx, control: bool) -> Evidence:
     r = _r0_full(ctx)
     Ws = [np.array(W) for W in r.Ws]
-    op = ctx.memo("jacot:r0-ntk", lambda: ntk_op(Ws, r.X, L1_R0))
-    b2 = ntk_bound(Ws, r.X, r.Y, L1_R0)
+    op = ctx.memo("jacot:r0-ntk", lambda: B.ntk_op(Ws, r.X, L1_R0))
+    b2 = B.ntk_bound(Ws, r.X, r.Y, L1_R0)
     if control:
-        b2 = ntk_bound(Ws, r.X, r.Y, L1_R0, r=b2["r"] / 10)
-    b1 = ntk_bound(Ws, r.X, r.Y, L1_R0, r=b2["r"], power=1)
+        b2 = B.ntk_bound(Ws, r.X, r.Y, L1_R0, r=b2["r"] / 10)
+    b1 = B.ntk_bound(Ws, r.X, r.Y, L1_R0, r=b2["r"], power=1)
     meas = {"||Theta||_op": op, "bound K^2": b2["bound"], "bound K (reported)": b1["bound"], "r": b2["r"]}
     return verdict_from({"||Theta|| >= K^2 form": op >= b2["bound"]}, measured=meas,
                         expected={"||Theta||_op": 95.4, "bound K^2": 5.11, "bound K (reported)": 15.3})
@@ -709,9 +679,9 @@ def e10_ntk_constant(ctx, control=False):
             continue
         tried += 1
         X = Zs[0]
-        op = ntk_op(Ws, X, 0)
-        b2 = ntk_bound(Ws, X, Y, 0)
-        b1 = ntk_bound(Ws, X, Y, 0, r=b2["r"], power=1)
+        op = B.ntk_op(Ws, X, 0)
+        b2 = B.ntk_bound(Ws, X, Y, 0)
+        b1 = B.ntk_bound(Ws, X, Y, 0, r=b2["r"], power=1)
         n_k2 += op < b2["bound"]
         n_k += op < b1["bound"]
     ok = ev.passed and n_k2 == 0

@@ -71,7 +71,7 @@ import numpy as np
 from .._results import Result
 from .._validate import as_float_array, check_positive
 from ..errors import InputError
-from ..nets import Activation, deep_head_forward, get_activation, jacot_nc1, wu_nc1
+from ..nets import Activation, deep_head_forward, deep_head_grad, get_activation, jacot_nc1, wu_nc1
 
 __all__ = [
     "Inequality",
@@ -88,6 +88,8 @@ __all__ = [
     "wu_from_run",
     "wu_gamma_counterexample",
     "kappa",
+    "ntk_op",
+    "ntk_bound",
 ]
 
 PASS, FAIL, NA = "PASS", "FAIL", "N/A"
@@ -175,6 +177,51 @@ def kappa(A, k: int | None = None) -> float:
     if k > s.size or s[k - 1] == 0:
         return float("inf")
     return float(s[0] / s[k - 1])
+
+
+def ntk_op(Ws: Sequence, X, L1: int, activation="smooth_leaky") -> float:
+    r"""‖Θ‖_op of the NTK Gram :math:`\Theta = \nabla_\theta Z_L (\nabla_\theta Z_L)^\top` (jacot2024.md JACOT-D9).
+
+    Row (c, i) of the Jacobian is the gradient of ⟨Z_L, E_ci⟩, i.e. :func:`ncbounds.nets.deep_head_grad`
+    with residual E_ci and λ = 0: N·K backward passes, exact (no sketching)."""
+    Zs, _ = deep_head_forward(Ws, X, L1, activation)
+    ZL = Zs[-1]
+    K, N = ZL.shape
+    rows = []
+    for c in range(K):
+        for i in range(N):
+            A = np.zeros((K, N))
+            A[c, i] = 1.0
+            _, _, T, _ = deep_head_grad(Ws, X, ZL - A, L1, 0.0, activation, return_T=True)
+            rows.append(np.concatenate([t.ravel() for t in T]))
+    J = np.array(rows)
+    return float(np.linalg.eigvalsh(J @ J.T).max())
+
+
+def ntk_bound(Ws: Sequence, X, Y, L1: int, *, r: float | None = None, power: int = 2,
+              activation="smooth_leaky") -> dict:
+    r"""Right side of Proposition 5.3, eq. (17) (jacot2024.md JACOT-P5.3):
+
+    .. math:: \|\Theta\|_{op} \ge \frac{(s_K(Y)-\epsilon_1)^2}{K^{p} r^2}\sum_{\ell=L_1+1}^{L}\kappa(W_{L:\ell})^2,
+
+    with ε1 = ‖Z_L − Y‖_F, r = max over the linear layers of ‖W_ℓ‖_op unless given, and p = ``power``
+    (2 as printed; 1 is the variant the spec reports, PARAM K² vs K). NaN when ε1 ≥ s_K(Y) (the bound
+    needs interpolation). Returns ``{"bound", "r", "eps1", "kappas"}``."""
+    Zs, _ = deep_head_forward(Ws, X, L1, activation)
+    Y = np.asarray(Y, dtype=float)
+    K = Y.shape[0]
+    e1 = float(np.linalg.norm(Zs[-1] - Y))
+    sKY = float(np.linalg.svd(Y, compute_uv=False)[K - 1])
+    L = len(Ws)
+    rr = max(float(np.linalg.norm(W, 2)) for W in Ws[L1:]) if r is None else float(r)
+    kap = []
+    for ell in range(L1 + 1, L + 1):
+        P = Ws[-1]
+        for W in reversed(Ws[ell - 1:-1]):
+            P = P @ W
+        kap.append(kappa(P, K))
+    val = (sKY - e1) ** 2 * sum(k * k for k in kap) / (K ** power * rr ** 2) if e1 < sKY else float("nan")
+    return {"bound": val, "r": rr, "eps1": e1, "kappas": kap}
 
 
 def _op(A) -> float:
