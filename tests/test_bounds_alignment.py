@@ -201,3 +201,18 @@ def test_rotation_scan():
     assert (~clf.applicable).sum() + np.isfinite(clf.values).sum() == 6
     with pytest.raises(InputError):
         AL.rotation_scan(W, H, y, rotate="neither")
+
+
+def test_cover_counter_matches_the_greedy_loop():
+    rng = np.random.default_rng(0)
+    P = rng.normal(size=(60, 3))
+    counter = AL.CoverCounter(P)
+    for eps in (1e-3, counter.min_distance * 0.999, counter.min_distance * 1.001, 0.3, 1.0, 10.0):
+        # the plain greedy loop, written out: centres are the first uncovered points
+        remaining, count = np.ones(60, bool), 0
+        while remaining.any():
+            i = int(np.flatnonzero(remaining)[0])
+            remaining &= np.linalg.norm(P - P[i], axis=1) > eps
+            count += 1
+        assert counter(eps) == AL.greedy_cover_size(P, eps) == count
+    assert counter(1e-3) == 60 and counter(10.0) == 1

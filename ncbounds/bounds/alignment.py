@@ -61,6 +61,7 @@ __all__ = [
     "covering_values",
     "covering_table",
     "greedy_cover_size",
+    "CoverCounter",
     "search_assignments",
     "evaluate_alignment",
     "rotation_scan",
@@ -229,18 +230,40 @@ def covering_values(data: AlignmentData, table: np.ndarray, perms: np.ndarray, *
     return out
 
 
+class CoverCounter:
+    """Greedy ε-net sizes of one finite point set for many radii ε, the distances computed once.
+
+    ``CoverCounter(P)(eps)`` is :func:`greedy_cover_size` ``(P, eps)``. A radius below the smallest
+    distance between two points keeps every point as its own centre, so the answer is ``len(P)``
+    without the greedy loop (the usual case for pixel data at the radii of GAO-T4.8).
+    """
+
+    def __init__(self, points):
+        from scipy.spatial.distance import cdist
+
+        P = as_float_array(points, "points", ndim=2)
+        self._D = cdist(P, P)  # exact differences, not the Gram identity (which loses digits near 0)
+        n = P.shape[0]
+        self.n = n
+        self.min_distance = float(self._D[~np.eye(n, dtype=bool)].min()) if n > 1 else math.inf
+
+    def __call__(self, eps: float) -> int:
+        eps = check_positive(eps, "eps")
+        if eps < self.min_distance * (1 - 1e-12):
+            return self.n
+        remaining = np.ones(self.n, dtype=bool)
+        count = 0
+        while remaining.any():
+            i = int(np.flatnonzero(remaining)[0])
+            remaining &= self._D[i] > eps
+            count += 1
+        return count
+
+
 def greedy_cover_size(points, eps: float) -> int:
-    """Size of a greedy ε-net of a finite point set (centres are data points): an upper bound on 𝒩(ε)."""
-    P = as_float_array(points, "points", ndim=2)
-    eps = check_positive(eps, "eps")
-    remaining = np.ones(P.shape[0], dtype=bool)
-    count = 0
-    while remaining.any():
-        i = int(np.flatnonzero(remaining)[0])
-        dist = np.linalg.norm(P - P[i], axis=1)
-        remaining &= dist > eps
-        count += 1
-    return count
+    """Size of a greedy ε-net of a finite point set (centres are data points): an upper bound on 𝒩(ε).
+    For many radii on one set use :class:`CoverCounter`."""
+    return CoverCounter(points)(eps)
 
 
 # ------------------------------------------------------------------------------------------------
