@@ -1125,3 +1125,423 @@ def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activatio
                      params={k: (None if v is None else v.copy()) for k, v in params.items()},
                      records=records, snapshots=snaps, first_fit_epoch=first_fit, y_train=np.array(ytr),
                      y_test=np.array(yte), status=status, seconds=time.perf_counter() - t0)
+
+
+# ------------------------------------------------------------------------------------------------
+# full-batch ReLU MLP (Ji et al. 2022 X2, standalone digits protocol)
+# ------------------------------------------------------------------------------------------------
+#
+# ji2022.md §6 X2 "standalone protocol": digits, pixels/16, stratified 1347 / 450 split
+# (random_state 0), standardised with train statistics; MLP 64 → 128 → 128 → 32, ReLU after every
+# hidden layer (the last ReLU output is H), hidden biases, bias-free classifier W (10 × 32); He-normal
+# init, W ~ N(0, 1/32), seed 0; full-batch GD with heavy-ball momentum 0.9, lr 0.05, mean CE, no
+# weight decay, 6000 steps. Parameters are a flat dict: hidden layer l = 1..L has weight "W{l}"
+# (out × in, PyTorch layout) and bias "b{l}"; "W" is the classifier (K × d). Rows are samples.
+
+__all__ += ["JI_DIGITS_CHECKPOINTS", "ji_digits_data", "mlp_param_names", "init_mlp", "mlp_features",
+            "mlp_loss_grad", "MLPRun", "train_mlp"]
+
+JI_DIGITS_CHECKPOINTS = (100, 300, 1000, 2000, 4000, 6000)
+_JI_DIGITS_CACHE: dict = {}
+
+
+def ji_digits_data() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """(X_train (1347, 64), y_train, X_test (450, 64), y_test) of ji2022.md §6 X2: scikit-learn digits,
+    pixels/16, stratified split test_size = 0.25, random_state = 0, standardised with the training
+    mean and standard deviation (:func:`ncbounds.data.load_digits_features` with ``standardize=True``).
+    Cached; the arrays are read-only."""
+    if "split" not in _JI_DIGITS_CACHE:
+        from .data import load_digits_features
+
+        tr, te = load_digits_features(standardize=True)
+        arrs = [np.array(tr.H, dtype=np.float64), np.array(tr.y, dtype=np.int64),
+                np.array(te.H, dtype=np.float64), np.array(te.y, dtype=np.int64)]
+        for a in arrs:
+            a.setflags(write=False)
+        _JI_DIGITS_CACHE["split"] = tuple(arrs)
+    return _JI_DIGITS_CACHE["split"]
+
+
+def _check_widths(widths) -> tuple[int, ...]:
+    if isinstance(widths, (str, bytes)) or not isinstance(widths, Sequence):
+        raise InputError(f"widths must be a sequence of layer widths (input, hidden..., feature), got {widths!r}",
+                         argument="widths")
+    w = tuple(check_int(x, "widths") for x in widths)
+    if len(w) < 2:
+        raise InputError(f"widths needs at least (input, feature dimension), got {w}", argument="widths")
+    if min(w) < 1:
+        raise InputError(f"every width must be >= 1, got {w}", argument="widths")
+    return w
+
+
+def mlp_param_names(n_layers: int) -> tuple[str, ...]:
+    """Parameter names of an MLP with ``n_layers`` hidden (ReLU) layers: W1, b1, …, W{L}, b{L}, W."""
+    n_layers = check_int(n_layers, "n_layers")
+    if n_layers < 1:
+        raise InputError(f"n_layers must be >= 1, got {n_layers}", argument="n_layers")
+    return tuple(n for l in range(1, n_layers + 1) for n in (f"W{l}", f"b{l}")) + ("W",)
+
+
+def init_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, K: int = 10, seed=0,
+             w_var: float | None = None) -> dict:
+    """Seeded initial parameters of the ReLU MLP (ji2022.md §6 X2).
+
+    ``widths = (p, n_1, …, n_L)``: input dimension p, then the L hidden widths; the last, d = n_L, is
+    the feature dimension. Draw order from ``numpy.random.default_rng(seed)``: W1 (n_1 × p), …,
+    W{L} (d × n_{L−1}), each He-normal N(0, 2/fan_in), then the classifier W (K × d) ~ N(0, w_var)
+    (default 1/d). Biases b{l} start at 0. Returns the flat parameter dict (float64 arrays).
+    """
+    widths = _check_widths(widths)
+    K = check_int(K, "K")
+    if K < 2:
+        raise InputError(f"K must be >= 2, got {K}", argument="K")
+    d = widths[-1]
+    w_var = 1.0 / d if w_var is None else check_positive(w_var, "w_var")
+    rng = as_rng(seed)
+    params = {}
+    for l in range(1, len(widths)):
+        fan_in = widths[l - 1]
+        params[f"W{l}"] = math.sqrt(2.0 / fan_in) * rng.standard_normal((widths[l], fan_in))
+        params[f"b{l}"] = np.zeros(widths[l])
+    params["W"] = math.sqrt(w_var) * rng.standard_normal((K, d))
+    return params
+
+
+def _mlp_layers(params: dict) -> int:
+    L = 0
+    while f"W{L + 1}" in params:
+        L += 1
+    return L
+
+
+def _check_mlp_params(params, p: int | None = None) -> tuple[dict, int]:
+    """Validated float64 copy of an MLP parameter dict and its number of hidden layers."""
+    if not isinstance(params, dict):
+        raise InputError("params must be a dict with keys W1, b1, …, W{L}, b{L}, W", argument="params")
+    L = _mlp_layers(params)
+    if L < 1 or "W" not in params:
+        raise InputError("params must hold at least W1, b1 and the classifier W", argument="params")
+    names = mlp_param_names(L)
+    extra = sorted(set(params) - set(names))
+    if extra:
+        raise InputError(f"params has unknown key(s) {extra}; expected {names}", argument="params")
+    out = {}
+    fan_in = p
+    for l in range(1, L + 1):
+        Wl = as_float_array(params[f"W{l}"], f"params['W{l}']", ndim=2)
+        if fan_in is not None and Wl.shape[1] != fan_in:
+            from .errors import ShapeError
+            raise ShapeError(f"params['W{l}'] must have {fan_in} columns, got shape {Wl.shape}", argument="params")
+        out[f"W{l}"] = Wl
+        out[f"b{l}"] = as_float_array(params.get(f"b{l}"), f"params['b{l}']", shape=(Wl.shape[0],))
+        fan_in = Wl.shape[0]
+    out["W"] = as_float_array(params["W"], "params['W']", shape=(None, fan_in))
+    return out, L
+
+
+def _mlp_forward(params: dict, L: int, X: np.ndarray) -> list[np.ndarray]:
+    """Activations [X, relu(U_1), …, relu(U_L) = H] with U_l = A_{l−1} W_lᵀ + b_l (rows are samples)."""
+    acts = [X]
+    for l in range(1, L + 1):
+        U = acts[-1] @ params[f"W{l}"].T
+        U += params[f"b{l}"]
+        np.maximum(U, 0.0, out=U)
+        acts.append(U)
+    return acts
+
+
+def mlp_features(params: dict, X) -> np.ndarray:
+    """Features H = relu(W_L … relu(W_1 x + b_1) … + b_L), one row per sample (ji2022.md §6 X2)."""
+    X = as_float_array(X, "X", ndim=2)
+    params, L = _check_mlp_params(params, X.shape[1])
+    return _mlp_forward(params, L, X)[-1]
+
+
+def _ce_grad_logits(Z: np.ndarray, y: np.ndarray, rows: np.ndarray) -> np.ndarray:
+    """(softmax(Z) − onehot(y)) / N in log-domain form: off-target entries are the softmax
+    probabilities, the target entry is minus their sum (no 1 − p_y cancellation once the loss is tiny)."""
+    G = Z - Z.max(axis=1, keepdims=True)
+    np.exp(G, out=G)
+    G /= G.sum(axis=1, keepdims=True)
+    G[rows, y] = 0.0
+    G[rows, y] = -G.sum(axis=1)
+    G *= 1.0 / Z.shape[0]
+    return G
+
+
+def _mlp_backward(params: dict, L: int, acts: list[np.ndarray], G: np.ndarray, need: frozenset) -> dict:
+    """Gradients of the mean CE for the parameters in ``need`` given the logit gradient G (N × K)."""
+    out = {}
+    if "W" in need:
+        out["W"] = G.T @ acts[L]
+    first = min((int(n[1:]) for n in need if n != "W"), default=L + 1)  # earliest trained hidden layer
+    if first > L:
+        return out
+    delta = G @ params["W"]
+    delta *= acts[L] > 0
+    for l in range(L, first - 1, -1):
+        if f"W{l}" in need:
+            out[f"W{l}"] = delta.T @ acts[l - 1]
+        if f"b{l}" in need:
+            out[f"b{l}"] = delta.sum(axis=0)
+        if l > first:
+            delta = delta @ params[f"W{l}"]
+            delta *= acts[l - 1] > 0
+    return out
+
+
+def mlp_loss_grad(params: dict, X, y) -> tuple[float, dict]:
+    """(mean CE, gradients of every parameter) of the ReLU MLP on (X, y) — the gradient :func:`train_mlp`
+    uses. The loss is computed with :func:`ncbounds.metrics.ce_loss` (log-domain)."""
+    from ._validate import as_labels
+    from .metrics import ce_loss
+
+    X = as_float_array(X, "X", ndim=2)
+    params, L = _check_mlp_params(params, X.shape[1])
+    y, _ = as_labels(y, "y", K=params["W"].shape[0], n=X.shape[0], require_all_classes=False)
+    acts = _mlp_forward(params, L, X)
+    Z = acts[-1] @ params["W"].T
+    G = _ce_grad_logits(Z, y, np.arange(y.size))
+    return ce_loss(Z, y), _mlp_backward(params, L, acts, G, frozenset(params))
+
+
+def _mlp_record(W, Htr, ytr, Hte, yte, K: int, full: bool) -> dict:
+    """Record columns at one checkpoint, evaluated by the digits record helper :func:`_digits_record`.
+
+    H is the output of a ReLU, hence ≥ 0, so with A = V = I, no bias and identity activation that
+    helper's features relu(H Iᵀ) Iᵀ are H itself (exactly: products with 1 and sums of zeros), and
+    it returns the same columns as for the T4 run (CE, accuracies, margins, NC1–NC4, SEL distance)."""
+    I = np.eye(Htr.shape[1])
+    rec, _ = _digits_record({"A": I, "V": I, "b": None, "W": W}, Htr, ytr, Hte, yte, False, K, full)
+    return rec
+
+
+@dataclass(frozen=True)
+class MLPRun(Result):
+    """One full-batch momentum-GD run of the ReLU MLP of ji2022.md §6 X2 (:func:`train_mlp`).
+
+    Attributes:
+      settings: dict of every argument that defines the run (widths, K, N, steps, lr, momentum,
+        weight decay, seed, classifier variance, trained and frozen parameter names, checkpoints, data).
+      params0, params: initial and final parameters (flat dict W1, b1, …, W{L}, b{L}, W).
+      records: name → float array on ``records["step"]`` (recorded steps, ascending; step s = after s
+        updates): the columns of the digits record (:class:`DigitsRun`): ``train_acc``, ``test_acc``,
+        ``train_ce`` (mean CE, log-domain), ``log_train_ce``, ``p_min``, ``nu_net``, ``p_min_lower``,
+        ``p_min_upper``, ``tpt``, ``W_fro``, ``W_row_max``, ``H_row_max`` and, with ``full_metrics``,
+        ``min_angle_W``, ``coherence_W``, ``nc1`` (Papyan), ``equinorm_H``, ``maxangle_H``, ``nc3``
+        (Papyan, uncentred W), ``nc4`` (NCC mismatch), ``sel_distance``.
+      snapshots: one dict per recorded step: ``step``, ``params`` (all layers), ``H_train`` (N, d),
+        ``H_test``.
+      first_fit_step: first step with 100% training accuracy (``None`` if not tracked / never).
+      y_train, y_test: labels. status: ``"ok"`` or ``"diverged"``. seconds: wall time.
+    """
+
+    settings: dict
+    params0: dict
+    params: dict
+    records: dict
+    snapshots: list
+    first_fit_step: int | None
+    y_train: np.ndarray
+    y_test: np.ndarray
+    status: str
+    seconds: float
+
+    def snapshot(self, step: int) -> dict:
+        """The snapshot recorded at ``step`` (KeyError if it was not recorded)."""
+        for s in self.snapshots:
+            if s["step"] == step:
+                return s
+        raise KeyError(f"step {step} was not recorded; recorded: {[s['step'] for s in self.snapshots]}")
+
+    def row(self, step: int) -> dict:
+        """All recorded metrics at ``step`` as a dict of floats (KeyError if not recorded)."""
+        hit = np.flatnonzero(self.records["step"] == step)
+        if hit.size == 0:
+            raise KeyError(f"step {step} was not recorded; recorded: {self.records['step'].tolist()}")
+        return {k: float(v[hit[0]]) for k, v in self.records.items()}
+
+    def to_dict(self, arrays: bool = False) -> dict:
+        """JSON-ready summary: settings, records, first-fit step, status, seconds (and, with
+        ``arrays=True``, parameters, snapshots and labels)."""
+        d = {"settings": jsonable(self.settings), "records": jsonable(self.records),
+             "first_fit_step": self.first_fit_step, "status": self.status, "seconds": self.seconds}
+        if arrays:
+            d.update(params0=jsonable(self.params0), params=jsonable(self.params), snapshots=jsonable(self.snapshots),
+                     y_train=jsonable(self.y_train), y_test=jsonable(self.y_test))
+        return d
+
+
+def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, lr: float = 0.05,
+              momentum: float = 0.9, weight_decay: float = 0.0, seed=0, w_var: float | None = None,
+              init: dict | None = None, freeze: Sequence[str] = (), checkpoints: Sequence[int] = (),
+              checkpoint_first_fit: bool = True, full_metrics: bool = True, data=None) -> MLPRun:
+    r"""Full-batch gradient descent with heavy-ball momentum on a ReLU MLP (ji2022.md §6 X2).
+
+    Model: :math:`h(x) = \mathrm{relu}(W_L\cdots\mathrm{relu}(W_1x + b_1)\cdots + b_L)`, logits
+    :math:`W h(x)` with a bias-free classifier W (K × d). Loss: mean cross-entropy over the whole
+    training set; logit gradient in log-domain form (:func:`mlp_loss_grad`). Optimiser (PyTorch SGD
+    semantics, as :func:`train_digits`): g ← ∇L + weight_decay·θ; buf ← momentum·buf + g (buf₀ = 0);
+    θ ← θ − lr·buf for every trained parameter.
+
+    The standalone X2 protocol is the default: ``train_mlp(checkpoints=JI_DIGITS_CHECKPOINTS)``
+    (widths 64 → 128 → 128 → 32, He init, W ~ N(0, 1/32), seed 0, lr 0.05, momentum 0.9, no weight
+    decay, 6000 steps; the quick variant uses ``steps=1500``). Control of JI-X2-DIGITS:
+    ``freeze=("hidden",)`` (only the classifier trains; the features never move).
+
+    Args:
+      widths: (input dimension, hidden widths…); the last is the feature dimension d. widths[0]
+        must equal the number of input columns.
+      steps: number of GD updates. lr, momentum (in [0, 1)), weight_decay: the optimiser.
+      seed: initialisation seed (:func:`init_mlp`; draw order W1, …, W{L}, W). w_var: classifier
+        initial variance (default 1/d).
+      init: explicit initial parameters (any subset of the names; the rest is drawn from ``seed``).
+      freeze: parameter names not to train (see :func:`mlp_param_names`); ``"hidden"`` stands for
+        every hidden weight and bias.
+      checkpoints: steps (0..steps) at which to record metrics and keep a snapshot; the last step is
+        always recorded.
+      checkpoint_first_fit: also record the first step with 100% training accuracy (checked on the
+        forward pass of every step, at no extra cost).
+      full_metrics: compute the angle/coherence/NC/SEL columns.
+      data: ``(X_train, y_train, X_test, y_test)``; default :func:`ji_digits_data` (1347 / 450).
+
+    Returns:
+      :class:`MLPRun`.
+
+    Raises:
+      InputError (and its subclasses ShapeError, LabelError) for invalid arguments.
+
+    Runtime (float64, one BLAS thread): a step is 11 matrix products, ≈ 0.21 GFLOP for the default
+    network on 1347 samples (≈ 1.3 TFLOP for 6000 steps), and the loop is BLAS-bound (≈ 90% of the
+    time in the products). On the 2-core development machine (AMD EPYC VM, one-thread 1000³ GEMM at
+    17.7 GFLOP/s, its products here at 13–15 GFLOP/s) a step takes ≈ 17 ms: ≈ 26 s for the quick
+    1500 steps and ≈ 105–110 s for 6000 (twice that while the other core is busy); the time scales
+    inversely with the machine's GEMM rate. With ``freeze=("hidden",)`` the features are computed
+    once and a step costs ≈ 0.7 ms.
+    """
+    from ._validate import as_labels
+    from .errors import ShapeError
+
+    t0 = time.perf_counter()
+    widths = _check_widths(widths)
+    steps = check_int(steps, "steps")
+    if steps < 0:
+        raise InputError(f"steps must be >= 0, got {steps}", argument="steps")
+    lr = check_positive(lr, "lr")
+    momentum = check_nonnegative(momentum, "momentum")
+    if momentum >= 1:
+        raise InputError(f"momentum must lie in [0, 1), got {momentum}", argument="momentum")
+    weight_decay = check_nonnegative(weight_decay, "weight_decay")
+
+    if data is None:
+        Xtr, ytr, Xte, yte = ji_digits_data()
+        K = int(ytr.max()) + 1
+    else:
+        if not isinstance(data, (tuple, list)) or len(data) != 4:
+            raise InputError("data must be (X_train, y_train, X_test, y_test)", argument="data")
+        Xtr = as_float_array(data[0], "X_train", ndim=2)
+        Xte = as_float_array(data[2], "X_test", ndim=2)
+        ytr, K = as_labels(data[1], "y_train", n=Xtr.shape[0])
+        yte, _ = as_labels(data[3], "y_test", K=K, n=Xte.shape[0], require_all_classes=False)
+        if Xte.shape[1] != Xtr.shape[1]:
+            raise ShapeError(f"X_test must have {Xtr.shape[1]} columns like X_train, got {Xte.shape[1]}",
+                             argument="X_test")
+    N, p = Xtr.shape
+    if widths[0] != p:
+        raise ShapeError(f"widths[0] must equal the input dimension {p}, got {widths[0]}", argument="widths")
+    L = len(widths) - 1
+    names = mlp_param_names(L)
+
+    freeze = (freeze,) if isinstance(freeze, str) else tuple(freeze)
+    frozen = set()
+    for f in freeze:
+        if f == "hidden":
+            frozen.update(n for n in names if n != "W")
+        elif f in names:
+            frozen.add(f)
+        else:
+            raise InputError(f"freeze entries must be 'hidden' or among {names}, got {f!r}", argument="freeze")
+
+    params = init_mlp(widths, K=K, seed=seed, w_var=w_var)
+    if init is not None:
+        if not isinstance(init, dict):
+            raise InputError(f"init must be a dict with keys among {names}", argument="init")
+        unknown = [k for k in init if k not in names]
+        if unknown:
+            raise InputError(f"init has unknown key(s) {unknown}; allowed {names}", argument="init")
+        for k, v in init.items():
+            if v is not None:
+                params[k] = as_float_array(v, f"init['{k}']", shape=params[k].shape).copy()
+    params0 = {k: v.copy() for k, v in params.items()}
+    trained = tuple(n for n in names if n not in frozen)
+    need = frozenset(trained)
+
+    want = set()
+    for c in checkpoints:
+        c = check_int(c, "checkpoints")
+        if not 0 <= c <= steps:
+            raise InputError(f"checkpoint steps must lie in 0..{steps}, got {c}", argument="checkpoints")
+        want.add(c)
+    want.add(steps)
+
+    rows = np.arange(N)
+    bufs = {k: np.zeros_like(params[k]) for k in trained}
+    W = params["W"]
+    # only the classifier trains: the features are fixed, computed once
+    H_fixed = _mlp_forward(params, L, Xtr)[-1] if not need - {"W"} else None
+
+    rec: dict[str, list] = {}
+    snaps = []
+    first_fit = None
+    status = "ok"
+
+    def record(s, H):
+        Hte = _mlp_forward(params, L, Xte)[-1]
+        r = _mlp_record(W, H, ytr, Hte, yte, K, full_metrics)
+        rec.setdefault("step", []).append(s)
+        for k, v in r.items():
+            rec.setdefault(k, []).append(v)
+        snaps.append({"step": s, "params": {k: v.copy() for k, v in params.items()}, "H_train": H.copy(),
+                      "H_test": Hte})
+
+    for s in range(steps + 1):
+        acts = [H_fixed] if H_fixed is not None else _mlp_forward(params, L, Xtr)
+        H = acts[-1]
+        Z = H @ W.T
+        if not np.isfinite(Z).all():
+            status = "diverged"
+            break
+        if checkpoint_first_fit and first_fit is None and np.all(Z.argmax(axis=1) == ytr):
+            first_fit = s
+            if s not in want:
+                record(s, H)
+        if s in want:
+            record(s, H)
+        if s == steps:
+            break
+        G = _ce_grad_logits(Z, ytr, rows)
+        if H_fixed is not None:
+            g = {"W": G.T @ H} if "W" in need else {}
+        else:
+            g = _mlp_backward(params, L, acts, G, need)
+        for k in trained:
+            gk = g[k]
+            if weight_decay:
+                gk += weight_decay * params[k]
+            bk = bufs[k]
+            bk *= momentum
+            bk += gk
+            bk_lr = bk * lr
+            params[k] -= bk_lr  # in place: W aliases params["W"]
+    records = {k: np.asarray(v, dtype=float) for k, v in rec.items()}
+    if "step" in records:
+        records["step"] = records["step"].astype(np.int64)
+    settings = dict(widths=widths, K=K, N=N, p=p, d=widths[-1], steps=steps, lr=lr, momentum=momentum,
+                    weight_decay=weight_decay, seed=seed if isinstance(seed, (int, np.integer)) else repr(seed),
+                    w_var=1.0 / widths[-1] if w_var is None else w_var, trained=trained,
+                    frozen=tuple(n for n in names if n in frozen),
+                    explicit_init=tuple(sorted(k for k, v in (init or {}).items() if v is not None)),
+                    checkpoints=tuple(sorted(want)), data="ji-digits" if data is None else "user")
+    return MLPRun(settings=settings, params0=params0, params={k: v.copy() for k, v in params.items()},
+                  records=records, snapshots=snaps, first_fit_step=first_fit, y_train=np.array(ytr),
+                  y_test=np.array(yte), status=status, seconds=time.perf_counter() - t0)
