@@ -41,6 +41,7 @@ __all__ = [
     "get_activation",
     "r0_data",
     "s0_data",
+    "caps_data",
     "onehot_columns",
     "init_deep_head",
     "deep_head_forward",
@@ -58,6 +59,7 @@ __all__ = [
     "init_mean_field",
     "MeanFieldRun",
     "train_mean_field",
+    "train_mean_field_sgd",
     "taylor_remainder_slope",
 ]
 
@@ -181,6 +183,26 @@ def s0_data(q: int = 3, m: int = 10, d: int = 5, *, noise: float = 0.3, seed=0) 
     X = (mus[y] + noise * rng.standard_normal((q * m, d))).T
     X /= max(1.0, float(np.linalg.norm(X, axis=0).max()))
     return X, onehot_columns(y, q), y
+
+
+def caps_data(m: int, *, q: int = 3, d: int = 6, same01: bool = False, seed=0) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Separable caps (wu2025.md claims 18–19): class k uniform in the ball of radius 0.3 around 0.8·e_k,
+    everything scaled by 1/1.1 so that ‖x‖ ≤ 1 (A2); with ``same01`` classes 0 and 1 share cap 0 (not
+    separable). ``seed`` may be a Generator, to draw train and test sets from one stream. Returns
+    (X (d, qm), Y (q, qm), y (qm,)), classes in blocks of m."""
+    m, q, d = check_int(m, "m"), check_int(q, "q"), check_int(d, "d")
+    if m < 1 or q < 2 or d < q:
+        raise InputError(f"need m >= 1, q >= 2 and d >= q, got m={m}, q={q}, d={d}", argument="d")
+    rng = as_rng(seed)
+    xs = []
+    for k in range(q):
+        c = 0 if (same01 and k == 1) else k
+        v = rng.standard_normal((m, d))
+        v /= np.linalg.norm(v, axis=1, keepdims=True)
+        r = 0.3 * rng.uniform(0, 1, (m, 1)) ** (1.0 / d)
+        xs.append(0.8 * np.eye(d)[c] + r * v)
+    y = np.repeat(np.arange(q), m)
+    return np.concatenate(xs).T / 1.1, onehot_columns(y, q), y
 
 
 # ------------------------------------------------------------------------------------------------
@@ -508,6 +530,14 @@ class MeanFieldRun(Result):
         _, H, _ = mean_field_forward(self.A, self.U, self.W, self.X, self.gamma, self.activation)
         return self.gamma * self.W.T, H.T.copy()
 
+    def class_error(self, X, y) -> float:
+        """Class-averaged error of argmax of the network outputs on (X (d, n), y) (WU-D5.2's test error)."""
+        X = as_float_array(X, "X", ndim=2)
+        y = np.asarray(y)
+        _, _, out = mean_field_forward(self.A, self.U, self.W, X, self.gamma, self.activation)
+        pred = np.argmax(out, axis=0)
+        return float(np.mean([np.mean(pred[y == k] != k) for k in np.unique(y)]))
+
 
 def _nb(AtA: np.ndarray, W: np.ndarray) -> float:
     WWt = W @ W.T
@@ -612,6 +642,91 @@ def train_mean_field(X, Y, *, N: int = 400, p: int = 6, gamma: float = 1.0, lamb
                         steps=steps, train_W=bool(train_W), activation=act.name, seed=seed, X=X, Y=Y, y=y, A=A, U=U,
                         W=W, W0=W0, records={k: np.array(v, dtype=float) for k, v in rec.items()}, averages=averages,
                         checkpoints=cps, status=status, seconds=time.perf_counter() - t0)
+
+
+def train_mean_field_sgd(X, Y, *, N: int = 400, p: int = 6, gamma: float = 1.0, lambda_rho: float = 1e-3,
+                         lambda_W: float | None = None, beta_inv: float = 0.0, eta=0.1, epochs: int = 10,
+                         batch_size: int = 64, train_W: bool = True, activation="tanh", seed=0,
+                         record_every: int = 1, X_test=None, y_test=None) -> MeanFieldRun:
+    r"""Noisy minibatch SGD on the finite-particle mean-field network (wu2025.md §6.1, the paper's experiments).
+
+    Each epoch visits a fresh permutation of the samples in batches of ``batch_size``; every step is the
+    update of :func:`train_mean_field` with the drifts of :func:`mean_field_drifts` on the batch:
+    θ_j ← θ_j − η g_j + √(2ηβ⁻¹) ξ_j, W ← W − η g_W (W frozen with ``train_W=False``). ``eta`` is a number
+    or a callable ``epoch (1-based) -> step size`` (e.g. the paper's halving schedule). One seeded stream
+    draws the initialisation (:func:`init_mean_field`), then per epoch the permutation and the noise.
+
+    Records on ``records["epoch"]`` (epoch 0 and every ``record_every`` epochs and the last), from the
+    full-batch drifts: ``eta``, ``L_n``, ``eps_a2``, ``eps_u2``, ``nc1`` (WU-D4), ``nb`` (WU-D5 with
+    (1/N)AᵀA), ``train_error`` and, with ``X_test``/``y_test``, ``test_error`` (class-averaged).
+    ``steps`` of the result counts SGD steps; ``eta`` is the last step size.
+    """
+    X = as_float_array(X, "X", ndim=2)
+    Y = as_float_array(Y, "Y", ndim=2)
+    if X.shape[1] != Y.shape[1]:
+        raise InputError(f"X {X.shape} and Y {Y.shape} disagree on the number of samples", argument="Y")
+    lam_r = check_nonnegative(lambda_rho, "lambda_rho")
+    lam_W = lam_r if lambda_W is None else check_nonnegative(lambda_W, "lambda_W")
+    binv = check_nonnegative(beta_inv, "beta_inv")
+    epochs, batch_size, record_every = (check_int(v, s) for v, s in ((epochs, "epochs"), (batch_size, "batch_size"),
+                                                                     (record_every, "record_every")))
+    if epochs < 1 or batch_size < 1 or record_every < 1:
+        raise InputError("epochs, batch_size and record_every must be >= 1", argument="epochs")
+    eta_at = eta if callable(eta) else (lambda _ep, _e=check_positive(eta, "eta"): _e)
+    if (X_test is None) != (y_test is None):
+        raise InputError("give both X_test and y_test, or neither", argument="X_test")
+    act = get_activation(activation)
+    d, n = X.shape
+    y = np.argmax(Y, axis=0)
+    rng = as_rng(seed)
+    A, U, W = init_mean_field(N, p, d, Y.shape[0], seed=rng)
+    W0 = W.copy()
+    rec: dict[str, list] = {k: [] for k in ("epoch", "eta", "L_n", "eps_a2", "eps_u2", "nc1", "nb", "train_error",
+                                            *(("test_error",) if X_test is not None else ()))}
+
+    def run_at(A_, U_, W_, steps_, eta_, seconds_=0.0, status_="ok"):
+        return MeanFieldRun(N=A_.shape[0], p=A_.shape[1], gamma=float(gamma), lambda_rho=lam_r, lambda_W=lam_W,
+                            beta_inv=binv, eta=float(eta_), steps=steps_, train_W=bool(train_W), activation=act.name,
+                            seed=seed if not isinstance(seed, np.random.Generator) else None, X=X, Y=Y, y=y, A=A_,
+                            U=U_, W=W_, W0=W0, records={k: np.array(v, dtype=float) for k, v in rec.items()},
+                            averages={}, checkpoints=[], status=status_, seconds=seconds_)
+
+    def record(ep, eta_):
+        dr = mean_field_drifts(A, U, W, X, Y, gamma, lam_r, lam_W, act)
+        rec["epoch"].append(ep)
+        rec["eta"].append(eta_)
+        for k in ("L_n", "eps_a2", "eps_u2"):
+            rec[k].append(dr[k])
+        rec["nc1"].append(wu_nc1(dr["H"], Y))
+        rec["nb"].append(_nb(A.T @ A / A.shape[0], W))
+        rec["train_error"].append(float(np.mean(np.argmax(gamma * W.T @ dr["H"], axis=0) != y)))
+        if X_test is not None:
+            rec["test_error"].append(run_at(A, U, W, 0, eta_).class_error(X_test, y_test))
+        return bool(np.isfinite(dr["L_n"]))
+
+    t0 = time.perf_counter()
+    record(0, float(eta_at(1)))
+    steps, status, cur = 0, "ok", float(eta_at(1))
+    for ep in range(1, epochs + 1):
+        cur = check_positive(eta_at(ep), "eta")
+        sq = math.sqrt(2.0 * cur * binv)
+        perm = rng.permutation(n)
+        for b0 in range(0, n, batch_size):
+            idx = perm[b0:b0 + batch_size]
+            dr = mean_field_drifts(A, U, W, X[:, idx], Y[:, idx], gamma, lam_r, lam_W, act, full=False)
+            A = A - cur * dr["g_a"]
+            U = U - cur * dr["g_u"]
+            if sq > 0:
+                A = A + sq * rng.standard_normal(A.shape)
+                U = U + sq * rng.standard_normal(U.shape)
+            if train_W:
+                W = W - cur * dr["g_W"]
+            steps += 1
+        if ep % record_every == 0 or ep == epochs:
+            if not record(ep, cur):
+                status = "diverged"
+                break
+    return run_at(A, U, W, steps, cur, time.perf_counter() - t0, status)
 
 
 # ------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ Table ``T7a`` (synthetic reference rows; full-batch GD ``ncbounds.nets.train_mea
     (d = 6, q = 3), X scaled by 1/1.1; m ∈ {5, 20, 80} with data seed 190 + m (train, then 2000 test
     points per class from the same generator); sigmoid, γ = 1, N = 300, p = 6,
     λ_ρ = λ_W = β⁻¹ = 1e-3, η = 1, 6000 noisy steps, init/noise seed m. The caps generator is the one of
-    ``proofs_check/wu2025.py`` (``_caps``), re-implemented here (it is not in the library).
+    ``ncbounds.nets.caps_data``.
 Table ``T7b-curves`` / ``T7b-final`` (digits, minibatch SGD): ``ncbounds.data.load_digits_features``
   (pixels/16, stratified split seed 0, 1000 train / 797 test), labels mod 3 (q = 3; classes are
   402/302/296 in training, so the balanced-class hypothesis of Corollary 4.4 fails and those rows are
@@ -33,10 +33,9 @@ Table ``T7b-curves`` / ``T7b-final`` (digits, minibatch SGD): ``ncbounds.data.lo
   300 epochs of setting (a)); at η = 0.5 the epoch-level loss fluctuates under SGD (setting (b)) but
   falls overall and never diverges, so η was not halved. Full: 400 epochs, 4 seeds, both
   settings, records every 10 epochs; quick: setting (a), seed 0, 20 epochs, records every 5 epochs.
-  ``train_mean_field`` is full-batch only, so the SGD loop lives here as a thin driver over
-  ``ncbounds.nets.mean_field_drifts`` (drifts on the minibatch, θ_j ← θ_j − ηg_j + √(2ηβ⁻¹)ξ_j,
-  W ← W − ηg_W unless frozen); the final point is wrapped in a ``MeanFieldRun`` and evaluated by
-  ``wu_from_run`` on the full training set.
+  Training: ``ncbounds.nets.train_mean_field_sgd`` (minibatch steps with the drifts of
+  ``mean_field_drifts``, θ_j ← θ_j − ηg_j + √(2ηβ⁻¹)ξ_j, W ← W − ηg_W unless frozen); the final point is
+  evaluated by ``wu_from_run`` on the full training set.
 Table ``T7-bounds``: every bound row of every final point (measured left side, right side, ratio,
   hypotheses as booleans, verdict).
 Plot: NC1, L_n, ε_a², NB against epochs for the T7b runs, with the paper's final NB values.
@@ -50,7 +49,6 @@ Kronecker products take ≈ 0.8 GB). Quick outputs are identical run to run (exc
 from __future__ import annotations
 
 import math
-import time
 from pathlib import Path
 
 import numpy as np
@@ -110,40 +108,17 @@ def _claim13(steps: int):
             for lam in (0.1, 0.01, 0.001)}
 
 
-def _caps(m: int, rng, q: int = 3, d: int = 6):
-    """Claim 19's data (proofs_check/wu2025.py ``_caps``): class k uniform in the ball of radius 0.3 around
-    0.8e_k, scaled by 1/1.1 so that ‖x‖ ≤ 1. Returns X (d, qm), Y (q, qm), y."""
-    xs = []
-    for k in range(q):
-        v = rng.standard_normal((m, d))
-        v /= np.linalg.norm(v, axis=1, keepdims=True)
-        r = 0.3 * rng.uniform(0, 1, (m, 1)) ** (1.0 / d)
-        xs.append(0.8 * np.eye(d)[k] + r * v)
-    y = np.repeat(np.arange(q), m)
-    return np.concatenate(xs).T / 1.1, np.eye(q)[:, y], y
-
-
-def _test_error(run, Xt, yt) -> float:
-    """Class-averaged test error (WU-D5.2): argmax of the network outputs."""
-    from ncbounds import nets
-
-    _, _, out = nets.mean_field_forward(run.A, run.U, run.W, Xt, run.gamma, run.activation)
-    pred = np.argmax(out, axis=0)
-    q = run.Y.shape[0]
-    return float(np.mean([np.mean(pred[yt == k] != k) for k in range(q)]))
-
-
 def _claim19(steps: int):
     from ncbounds import nets
 
     out = {}
     for m in (5, 20, 80):
         rng = np.random.default_rng(190 + m)
-        X, Y, _ = _caps(m, rng)
-        Xt, _, yt = _caps(2000, rng)
+        X, Y, _ = nets.caps_data(m, seed=rng)
+        Xt, _, yt = nets.caps_data(2000, seed=rng)
         run = nets.train_mean_field(X, Y, N=300, p=6, gamma=1.0, lambda_rho=1e-3, beta_inv=1e-3, eta=1.0, steps=steps,
                                     activation="sigmoid", seed=m, record_every=steps)
-        out[m] = (run, _test_error(run, Xt, yt))
+        out[m] = (run, run.class_error(Xt, yt))
     return out
 
 
@@ -159,60 +134,22 @@ def _digits_data():
 
 
 def _digits_run(setting: str, seed: int, epochs: int, record_every: int, data):
-    """Minibatch (noisy) SGD: a thin driver over ``mean_field_drifts``; returns (MeanFieldRun, curve rows)."""
+    """``ncbounds.nets.train_mean_field_sgd`` in one setting; returns (MeanFieldRun, curve rows)."""
     from ncbounds import nets
-    from ncbounds.bounds.nc1 import wu_measure
 
     X, Y, y, Xt, yt = data
-    N, p, g, lam, bs, act = (DIGITS[k] for k in ("N", "p", "gamma", "lambda", "batch", "activation"))
-    binv, train_W = DIGITS["beta_inv"][setting], DIGITS["train_W"][setting]
-    d, n = X.shape
-    rng = np.random.default_rng(seed)
-    A, U, W = nets.init_mean_field(N, p, d, Y.shape[0], seed=rng)
-    W0 = W.copy()
-    curve = []
-    t0 = time.perf_counter()
-
-    def record(ep, eta):
-        dr = nets.mean_field_drifts(A, U, W, X, Y, g, lam, lam, act)
-        mm = wu_measure(dr["H"], W, Y, g, lambda_rho=lam, Eaa=A.T @ A / N)
-        tmp = _wrap(A, U, W, W0, X, Y, y, binv, eta, 0, train_W, seed)
-        curve.append({"setting": setting, "seed": seed, "epoch": ep, "eta": eta, "L_n": dr["L_n"],
-                      "eps_a2": dr["eps_a2"], "eps_u2": dr["eps_u2"], "NC1": mm.nc1, "NB": mm.nb,
-                      "train error": float(np.mean(np.argmax(g * W.T @ dr["H"], axis=0) != y)),
-                      "test error": _test_error(tmp, Xt, yt)})
-
-    record(0, DIGITS["eta"][0])
-    steps = 0
-    for ep in range(1, epochs + 1):
-        eta = DIGITS["eta"][0] if ep <= epochs // 2 else DIGITS["eta"][1]
-        sq = math.sqrt(2.0 * eta * binv)
-        perm = rng.permutation(n)
-        for b0 in range(0, n, bs):
-            idx = perm[b0:b0 + bs]
-            dr = nets.mean_field_drifts(A, U, W, X[:, idx], Y[:, idx], g, lam, lam, act, full=False)
-            A = A - eta * dr["g_a"]
-            U = U - eta * dr["g_u"]
-            if sq > 0:
-                A = A + sq * rng.standard_normal(A.shape)
-                U = U + sq * rng.standard_normal(U.shape)
-            if train_W:
-                W = W - eta * dr["g_W"]
-            steps += 1
-        if ep % record_every == 0 or ep == epochs:
-            record(ep, eta)
-    run = _wrap(A, U, W, W0, X, Y, y, binv, eta, steps, train_W, seed, seconds=time.perf_counter() - t0)
+    eta0, eta1 = DIGITS["eta"]
+    run = nets.train_mean_field_sgd(
+        X, Y, N=DIGITS["N"], p=DIGITS["p"], gamma=DIGITS["gamma"], lambda_rho=DIGITS["lambda"],
+        beta_inv=DIGITS["beta_inv"][setting], eta=lambda ep: eta0 if ep <= epochs // 2 else eta1, epochs=epochs,
+        batch_size=DIGITS["batch"], train_W=DIGITS["train_W"][setting], activation=DIGITS["activation"], seed=seed,
+        record_every=record_every, X_test=Xt, y_test=yt)
+    r = run.records
+    curve = [{"setting": setting, "seed": seed, "epoch": int(r["epoch"][i]), "eta": float(r["eta"][i]),
+              "L_n": float(r["L_n"][i]), "eps_a2": float(r["eps_a2"][i]), "eps_u2": float(r["eps_u2"][i]),
+              "NC1": float(r["nc1"][i]), "NB": float(r["nb"][i]), "train error": float(r["train_error"][i]),
+              "test error": float(r["test_error"][i])} for i in range(r["epoch"].size)]
     return run, curve
-
-
-def _wrap(A, U, W, W0, X, Y, y, binv, eta, steps, train_W, seed, seconds=0.0):
-    """The SGD end point as a :class:`ncbounds.nets.MeanFieldRun` (so ``wu_from_run`` evaluates it)."""
-    from ncbounds.nets import MeanFieldRun
-
-    return MeanFieldRun(N=A.shape[0], p=A.shape[1], gamma=DIGITS["gamma"], lambda_rho=DIGITS["lambda"],
-                        lambda_W=DIGITS["lambda"], beta_inv=binv, eta=eta, steps=steps, train_W=train_W,
-                        activation=DIGITS["activation"], seed=seed, X=X, Y=Y, y=y, A=A, U=U, W=W, W0=W0, records={},
-                        averages={}, checkpoints=[], status="ok", seconds=seconds)
 
 
 # ------------------------------------------------------------------------------------------------ rows

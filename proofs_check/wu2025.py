@@ -712,20 +712,6 @@ def p51_firstvar(ctx, control=False):
 # claims 18–19: separable caps
 # ============================================================================================
 
-def _caps(m, rng, *, same01=False, q=3, d=6):
-    """Class k uniform in the ball of radius 0.3 around 0.8e_k (classes 0 and 1 share cap 0 if ``same01``),
-    scaled by 1/1.1 so that ‖x‖ ≤ 1. Returns X (d, qm), Y (q, qm), y."""
-    xs = []
-    for k in range(q):
-        c = 0 if (same01 and k == 1) else k
-        v = rng.standard_normal((m, d))
-        v /= np.linalg.norm(v, axis=1, keepdims=True)
-        r = 0.3 * rng.uniform(0, 1, (m, 1)) ** (1.0 / d)
-        xs.append(0.8 * np.eye(d)[c] + r * v)
-    y = np.repeat(np.arange(q), m)
-    return np.concatenate(xs).T / 1.1, np.eye(q)[:, y], y
-
-
 def _ovr_svm(X, y, k):
     """min ½‖u‖² s.t. uᵀx_i ≥ 1 (y_i = k), ≤ −1 else (Clarabel). Returns (u, relative duality gap) or raises
     NotSeparableError. The gap uses the constraint multipliers α: dual = Σα − ½‖Σα_i s_i x_i‖²."""
@@ -755,7 +741,7 @@ def _ovr_svm(X, y, k):
 def f10_sepsvm(ctx, control=False):
     from ncbounds.errors import NotSeparableError
 
-    X, _, y = _caps(20, np.random.default_rng(ctx.seed + 18), same01=control)
+    X, _, y = nets.caps_data(20, same01=control, seed=np.random.default_rng(ctx.seed + 18))
     q = 3
     norms, gaps = [], []
     try:
@@ -776,21 +762,16 @@ def f10_sepsvm(ctx, control=False):
                         measured={"||u_k*||": norms, "M": max(norms), "max gap": max(gaps), "witness margins": wit})
 
 
-def _mf_predict(run, Xt):
-    _, _, out = nets.mean_field_forward(run.A, run.U, run.W, Xt, run.gamma, run.activation)
-    return np.argmax(out, axis=0)
-
-
 def _caps_runs(ctx, *, same01=False, ms=(5, 20, 80), steps=6000):
     def run():
         out = {}
         for m in ms:
             rng = np.random.default_rng(ctx.seed + 190 + m)
-            X, Y, _ = _caps(m, rng, same01=same01)
-            Xt, _, yt = _caps(2000, rng, same01=same01)
+            X, Y, _ = nets.caps_data(m, same01=same01, seed=rng)
+            Xt, _, yt = nets.caps_data(2000, same01=same01, seed=rng)
             r = nets.train_mean_field(X, Y, N=300, p=6, gamma=1.0, lambda_rho=1e-3, beta_inv=1e-3, eta=1.0, steps=steps,
                                       activation="sigmoid", seed=ctx.seed + m, record_every=steps)
-            err = float(np.mean([np.mean(_mf_predict(r, Xt[:, yt == k]) != k) for k in range(3)]))
+            err = r.class_error(Xt, yt)
             out[m] = {"test error": err, "NC1": float(r.records["nc1"][-1]), "L_n": float(r.records["L_n"][-1])}
         return out
     return ctx.memo(f"wu:caps:{same01}:{ms}:{steps}", run)

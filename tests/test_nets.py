@@ -132,3 +132,46 @@ def test_mean_field_noiseless_seeded_and_frozen_w():
     assert Wc.shape == (3, 6) and Hc.shape == (30, 6)
     assert nets.s0_data()[0].shape == (5, 30) and np.linalg.norm(nets.s0_data()[0], axis=0).max() <= 1 + 1e-12
     assert math.isclose(float(np.linalg.norm(nets.r0_data()[0], axis=0).max()), 1.0)
+
+
+def test_caps_data_and_class_error():
+    X, Y, y = nets.caps_data(20, seed=0)
+    assert X.shape == (6, 60) and Y.shape == (3, 60) and np.linalg.norm(X, axis=0).max() <= 1.0
+    assert np.array_equal(np.argmax(Y, axis=0), y)
+    X2, _, _ = nets.caps_data(20, seed=np.random.default_rng(0))
+    np.testing.assert_array_equal(X, X2)
+    Xs, _, _ = nets.caps_data(20, same01=True, seed=0)
+    # classes 0 and 1 share cap 0: their means are close, class 2 sits elsewhere
+    m = [Xs[:, k * 20:(k + 1) * 20].mean(axis=1) for k in range(3)]
+    assert np.linalg.norm(m[0] - m[1]) < 0.2 < np.linalg.norm(m[0] - m[2])
+    with pytest.raises(InputError):
+        nets.caps_data(0)
+    run = nets.train_mean_field(X, Y, N=50, p=4, steps=10, record_every=10, seed=0)
+    _, _, out = nets.mean_field_forward(run.A, run.U, run.W, X, run.gamma, run.activation)
+    pred = np.argmax(out, axis=0)
+    assert run.class_error(X, y) == pytest.approx(np.mean([np.mean(pred[y == k] != k) for k in range(3)]))
+
+
+def test_train_mean_field_sgd_full_batch_equals_gd():
+    """One batch per epoch (batch = n) and no noise: minibatch SGD is full-batch GD step for step, so it must
+    land on train_mean_field's parameters; the records are full-batch measurements."""
+    X, Y, y = nets.s0_data(q=3, m=8, d=5, seed=1)
+    kw = dict(N=40, p=5, gamma=1.0, lambda_rho=1e-3, train_W=True, seed=3)
+    gd = nets.train_mean_field(X, Y, eta=0.3, steps=7, record_every=7, **kw)
+    sgd = nets.train_mean_field_sgd(X, Y, eta=0.3, epochs=7, batch_size=X.shape[1], record_every=7,
+                                    X_test=X, y_test=y, **kw)
+    assert sgd.steps == 7 and sgd.status == "ok"
+    # the permutation reorders the columns of the full batch only: equal up to summation order
+    for a, b in ((gd.A, sgd.A), (gd.U, sgd.U), (gd.W, sgd.W)):
+        np.testing.assert_allclose(a, b, rtol=1e-10, atol=1e-12)
+    assert list(sgd.records["epoch"]) == [0, 7]
+    assert sgd.records["L_n"][-1] == pytest.approx(gd.records["L_n"][-1], rel=1e-9)
+    assert sgd.records["test_error"][-1] == pytest.approx(sgd.class_error(X, y))
+    frozen = nets.train_mean_field_sgd(X, Y, eta=lambda ep: 0.3 / ep, epochs=3, batch_size=5, train_W=False,
+                                      N=40, p=5, seed=3)
+    np.testing.assert_array_equal(frozen.W, frozen.W0)
+    np.testing.assert_allclose(frozen.records["eta"], [0.3, 0.3, 0.15, 0.1], rtol=1e-15)
+    with pytest.raises(InputError):
+        nets.train_mean_field_sgd(X, Y, epochs=0)
+    with pytest.raises(InputError):
+        nets.train_mean_field_sgd(X, Y, X_test=X)
