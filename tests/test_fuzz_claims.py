@@ -804,7 +804,9 @@ def _p_nc1(q) -> bool:
 
 
 def _p_lc2(q) -> bool:
-    return _le(q["lc2"], (q["L2"] ** 2 / 2.0) * q["e2"] * q["r"] ** (2 * (q["L2"] - 1)))
+    # the left side subtracts two matrices of norm ≤ r^{2 L2}: allow its round-off (as the library does)
+    roundoff = 16 * np.finfo(float).eps * q["K"] * max(q["r"], 1.0) ** (2 * q["L2"])
+    return _le(q["lc2"], (q["L2"] ** 2 / 2.0) * q["e2"] * q["r"] ** (2 * (q["L2"] - 1)) + roundoff)
 
 
 def _kappa_rhs(q, e, c3=None):

@@ -130,12 +130,15 @@ class Inequality(Result):
     note: str = ""
 
 
-def _ineq(id_, name, statement, lhs, rhs, relation, hyp, tag, params=None, note="", rtol=1e-9) -> Inequality:
+def _ineq(id_, name, statement, lhs, rhs, relation, hyp, tag, params=None, note="", rtol=1e-9,
+          atol=0.0) -> Inequality:
+    """``atol``: the round-off of computing ``lhs`` where it is a difference of large terms (never a
+    tolerance on the inequality itself)."""
     lhs, rhs = float(lhs), float(rhs)
     defined = np.isfinite(rhs) and np.isfinite(lhs)
     raw = None
     if defined:
-        slack = rtol * max(abs(lhs), abs(rhs), 1e-300)
+        slack = rtol * max(abs(lhs), abs(rhs), 1e-300) + atol
         raw = bool(lhs <= rhs + slack) if relation == "<=" else bool(lhs >= rhs - slack)
     applicable = bool(all(hyp.values()) and defined)
     holds = raw if applicable else None
@@ -447,8 +450,11 @@ def jacot_theorem31(Ws=None, Y=None, L1: int | None = None, *, measured: JacotMe
     lhs_c2 = _op(np.linalg.matrix_power(WL @ WL.T, L2) - P @ P.T)
     delta = (L2 ** 2 / 2.0) * rr ** (2 * (L2 - 1)) * e2
     lin_ok = all(_op(W) <= rr * (1 + tiny) for W in Ws[m.L1:])
+    # the left side subtracts two matrices of norm ~ ‖W_L‖^{2 L2}: its round-off is ~ eps·size·that norm
+    roundoff_c2 = 16 * np.finfo(float).eps * WL.shape[0] * max(_op(WL) ** (2 * L2), _op(P) ** 2)
     rows["lc2"] = _ineq("JACOT-LC.2", "lc2", "||(W_L W_L^T)^{L2} - P P^T||_op <= (L2^2/2) eps2 r^{2(L2-1)}", lhs_c2,
-                        delta, "<=", {"H2": H2, "linear ||W_l|| <= r": lin_ok}, "[reconstructed] HARD", par)
+                        delta, "<=", {"H2": H2, "linear ||W_l|| <= r": lin_ok}, "[reconstructed] HARD", par,
+                        atol=roundoff_c2)
     # (19), both exponents and both s modes
     for s_mode in ("direct", "printed"):
         if s_mode == "direct":
