@@ -1027,6 +1027,55 @@ class DigitsRun(Result):
         return d
 
 
+def _split_data(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
+    """Validate a user ``(X_train, y_train, X_test, y_test)`` split (rows are samples); returns it and K."""
+    from ._validate import as_labels
+    from .errors import ShapeError
+
+    if not isinstance(data, (tuple, list)) or len(data) != 4:
+        raise InputError("data must be (X_train, y_train, X_test, y_test)", argument="data")
+    Xtr = as_float_array(data[0], "X_train", ndim=2)
+    Xte = as_float_array(data[2], "X_test", ndim=2)
+    ytr, K = as_labels(data[1], "y_train", n=Xtr.shape[0])
+    yte, _ = as_labels(data[3], "y_test", K=K, n=Xte.shape[0], require_all_classes=False)
+    if Xte.shape[1] != Xtr.shape[1]:
+        raise ShapeError(f"X_test must have {Xtr.shape[1]} columns like X_train, got {Xte.shape[1]}",
+                         argument="X_test")
+    return Xtr, ytr, Xte, yte, K
+
+
+def _checkpoint_set(checkpoints, last: int, unit: str) -> set:
+    """The checkpoint set {c} ∪ {last}, each c an integer in 0..last."""
+    want = set()
+    for c in checkpoints:
+        c = check_int(c, "checkpoints")
+        if not 0 <= c <= last:
+            raise InputError(f"checkpoint {unit} must lie in 0..{last}, got {c}", argument="checkpoints")
+        want.add(c)
+    want.add(last)
+    return want
+
+
+def _momentum_step(params: dict, bufs: dict, grads: dict, trained, lr: float, momentum: float,
+                   weight_decay: float) -> None:
+    """Heavy-ball step in place (PyTorch SGD convention): g += wd·θ; buf ← momentum·buf + g; θ ← θ − lr·buf."""
+    for k in trained:
+        gk = grads[k]
+        if weight_decay:
+            gk += weight_decay * params[k]
+        bk = bufs[k]
+        bk *= momentum
+        bk += gk
+        params[k] -= lr * bk  # in place: callers' aliases of params[k] stay valid
+
+
+def _record_arrays(rec: dict, index: str) -> dict:
+    records = {k: np.asarray(v, dtype=float) for k, v in rec.items()}
+    if index in records:
+        records[index] = records[index].astype(np.int64)
+    return records
+
+
 def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activation: str = "identity",
                  W_fixed=None, bias: bool = False, weight_decay: float = 0.0, momentum: float = 0.9,
                  batch_size: int = 100, init_seed=5, order_seed=9, init: dict | None = None,
@@ -1111,26 +1160,13 @@ def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activatio
 
     if data is None:
         Xtr, ytr, Xte, yte = digits_data(test_size=test_size, seed=split_seed)
+        K = int(ytr.max()) + 1
     else:
-        if len(data) != 4:
-            raise InputError("data must be (X_train, y_train, X_test, y_test)", argument="data")
-        Xtr = as_float_array(data[0], "X_train", ndim=2)
-        Xte = as_float_array(data[2], "X_test", ndim=2)
-        from ._validate import as_labels
-
-        ytr, K_ = as_labels(data[1], "y_train", n=Xtr.shape[0])
-        yte, _ = as_labels(data[3], "y_test", K=K_, n=Xte.shape[0], require_all_classes=False)
-        if Xte.shape[1] != Xtr.shape[1]:
-            from .errors import ShapeError
-            raise ShapeError(f"X_test must have {Xtr.shape[1]} columns like X_train, got {Xte.shape[1]}",
-                             argument="X_test")
+        Xtr, ytr, Xte, yte, K = _split_data(data)
     N, p = Xtr.shape
-    K = int(ytr.max()) + 1 if data is None else K_
     if not 1 <= batch_size <= N:
         raise InputError(f"batch_size must lie in 1..{N}, got {batch_size}", argument="batch_size")
     width = p if width is None else check_int(width, "width")
-
-    from .errors import ShapeError
 
     fixed = W_fixed is not None
     shapes = {"A": (width, p), "V": (d, width), "b": (d,), "W": (K, d)}
@@ -1157,13 +1193,7 @@ def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activatio
     need = frozenset(trained)
     params0 = {k: (None if v is None else v.copy()) for k, v in params.items()}
 
-    want = set()
-    for c in checkpoints:
-        c = check_int(c, "checkpoints")
-        if not 0 <= c <= epochs:
-            raise InputError(f"checkpoint epochs must lie in 0..{epochs}, got {c}", argument="checkpoints")
-        want.add(c)
-    want.add(epochs)
+    want = _checkpoint_set(checkpoints, epochs, "epochs")
 
     Ytr = np.eye(K)[ytr]
     rng = as_rng(order_seed)
@@ -1206,14 +1236,7 @@ def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activatio
             sl = slice(s0, s0 + batch_size)
             _, g = _digits_grads(A, V, b, W, Xp[sl], Yp[sl], relu_h, need,
                                  R=None if Rp is None else Rp[sl], H=None if Hp is None else Hp[sl])
-            for k in trained:
-                gk = g[k]
-                if wd:
-                    gk += wd * params[k]
-                bk = buf[k]
-                bk *= mom
-                bk += gk
-                params[k] -= lr_ * bk  # in place: A, V, b, W alias params[k]
+            _momentum_step(params, buf, g, trained, lr_, mom, wd)  # in place: A, V, b, W alias params[k]
         if not (np.isfinite(V).all() and np.isfinite(W).all() and np.isfinite(A).all()):
             status = "diverged"
             break
@@ -1223,9 +1246,7 @@ def train_digits(d: int = 16, *, epochs: int = 3000, lr: float = 0.02, activatio
                 record(ep)
         if ep in want:
             record(ep)
-    records = {k: np.asarray(v, dtype=float) for k, v in rec.items()}
-    if "epoch" in records:
-        records["epoch"] = records["epoch"].astype(np.int64)
+    records = _record_arrays(rec, "epoch")
     settings = dict(d=d, K=K, N=N, p=p, width=width, epochs=epochs, lr=lr, momentum=momentum,
                     weight_decay=weight_decay, batch_size=batch_size, activation="relu" if relu_h else "identity",
                     classifier="fixed" if fixed else "learnable", bias=bool(bias), init_seed=init_seed,
@@ -1534,7 +1555,6 @@ def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, 
     inversely with the machine's GEMM rate. With ``freeze=("hidden",)`` the features are computed
     once and a step costs ≈ 0.7 ms.
     """
-    from ._validate import as_labels
     from .errors import ShapeError
 
     t0 = time.perf_counter()
@@ -1552,15 +1572,7 @@ def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, 
         Xtr, ytr, Xte, yte = ji_digits_data()
         K = int(ytr.max()) + 1
     else:
-        if not isinstance(data, (tuple, list)) or len(data) != 4:
-            raise InputError("data must be (X_train, y_train, X_test, y_test)", argument="data")
-        Xtr = as_float_array(data[0], "X_train", ndim=2)
-        Xte = as_float_array(data[2], "X_test", ndim=2)
-        ytr, K = as_labels(data[1], "y_train", n=Xtr.shape[0])
-        yte, _ = as_labels(data[3], "y_test", K=K, n=Xte.shape[0], require_all_classes=False)
-        if Xte.shape[1] != Xtr.shape[1]:
-            raise ShapeError(f"X_test must have {Xtr.shape[1]} columns like X_train, got {Xte.shape[1]}",
-                             argument="X_test")
+        Xtr, ytr, Xte, yte, K = _split_data(data)
     N, p = Xtr.shape
     if widths[0] != p:
         raise ShapeError(f"widths[0] must equal the input dimension {p}, got {widths[0]}", argument="widths")
@@ -1591,13 +1603,7 @@ def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, 
     trained = tuple(n for n in names if n not in frozen)
     need = frozenset(trained)
 
-    want = set()
-    for c in checkpoints:
-        c = check_int(c, "checkpoints")
-        if not 0 <= c <= steps:
-            raise InputError(f"checkpoint steps must lie in 0..{steps}, got {c}", argument="checkpoints")
-        want.add(c)
-    want.add(steps)
+    want = _checkpoint_set(checkpoints, steps, "steps")
 
     rows = np.arange(N)
     bufs = {k: np.zeros_like(params[k]) for k in trained}
@@ -1639,18 +1645,8 @@ def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, 
             g = {"W": G.T @ H} if "W" in need else {}
         else:
             g = _mlp_backward(params, L, acts, G, need)
-        for k in trained:
-            gk = g[k]
-            if weight_decay:
-                gk += weight_decay * params[k]
-            bk = bufs[k]
-            bk *= momentum
-            bk += gk
-            bk_lr = bk * lr
-            params[k] -= bk_lr  # in place: W aliases params["W"]
-    records = {k: np.asarray(v, dtype=float) for k, v in rec.items()}
-    if "step" in records:
-        records["step"] = records["step"].astype(np.int64)
+        _momentum_step(params, bufs, g, trained, lr, momentum, weight_decay)  # in place: W aliases params["W"]
+    records = _record_arrays(rec, "step")
     settings = dict(widths=widths, K=K, N=N, p=p, d=widths[-1], steps=steps, lr=lr, momentum=momentum,
                     weight_decay=weight_decay, seed=seed if isinstance(seed, (int, np.integer)) else repr(seed),
                     w_var=1.0 / widths[-1] if w_var is None else w_var, trained=trained,
