@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 
 from ncbounds.data import labels_from_counts
 

@@ -11,7 +11,7 @@ from ncbounds.data import labels_from_counts
 from ncbounds import metrics as M
 from ncbounds.geometry import random_rotation
 
-from .registry import FAIL, PASS, Evidence, claim, compare, verdict_from
+from .registry import claim, compare, verdict_from
 
 PAPER = "classic"
 

@@ -11,7 +11,7 @@ from ncbounds.data import labels_from_counts
 from ncbounds import metrics as M
 from ncbounds.geometry import onehot
 
-from .registry import Evidence, claim, compare, verdict_from
+from .registry import claim, compare, verdict_from
 
 PAPER = "ji2022"
 

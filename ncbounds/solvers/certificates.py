@@ -27,7 +27,6 @@ problem            checker                                             cost
 
 from __future__ import annotations
 
-import dataclasses
 import importlib
 from dataclasses import dataclass, field
 from typing import Any
