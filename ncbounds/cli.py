@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -52,9 +53,10 @@ def _cmd_check(args) -> int:
         with Progress(TextColumn("[bold]check"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                       TextColumn("{task.description}"), console=err, transient=True) as prog:
             task = prog.add_task("", total=len(claims))
-            report = registry.run(claims, ctx, progress=lambda c: prog.update(task, advance=1, description=c.id))
+            report = registry.run(claims, ctx, jobs=args.jobs,
+                                  progress=lambda c: prog.update(task, advance=1, description=c.id))
     else:
-        report = registry.run(claims, ctx)
+        report = registry.run(claims, ctx, jobs=args.jobs)
 
     if args.report:
         path = Path(args.report)
@@ -380,6 +382,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.add_argument("--claim", action="append", metavar="ID", help="run only this claim (repeatable)")
     c.add_argument("--deep", action="store_true", help="include slow claims and larger budgets")
     c.add_argument("--seed", type=int, default=0)
+    c.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                   help="worker processes, one module's claims per worker at a time (default: the number of CPUs)")
     c.add_argument("--tolerance", type=float, default=None,
                    help="override every numerical tolerance (0 makes numerical checks fail: a self-test)")
     c.add_argument("--json", action="store_true", help="print the JSON report (schema ncbounds.check/1)")

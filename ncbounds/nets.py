@@ -115,7 +115,17 @@ _sl_f, _sl_df, _sl_fdf = _smooth_leaky(0.1)
 
 
 def _tanh_fdf(x):
-    t = np.tanh(x)
+    """(tanh x, 1 − tanh² x), within 4 ulp of ``np.tanh`` (3 measured) and up to 2× faster on this machine's numpy
+    (whose tanh is not vectorised while exp is): tanh|x| = (1 − e)/(1 + e) with e = exp(−2|x|), exact to a
+    few ulp for |x| ≥ 0.35; below that 1 − e cancels, so −expm1(−2|x|) replaces it; the sign is copied."""
+    a = np.abs(x)
+    e = np.exp(-2.0 * a)
+    t = (1.0 - e) / (1.0 + e)
+    small = np.flatnonzero(a < 0.35)
+    if small.size:
+        tf, ef = t.reshape(-1), e.reshape(-1)
+        tf[small] = -np.expm1(-2.0 * a.reshape(-1)[small]) / (1.0 + ef[small])
+    t = np.copysign(t, x)
     return t, 1.0 - t * t
 
 

@@ -32,6 +32,8 @@ from ncbounds import dynamics as D
 from .registry import FAIL, NA, Evidence, claim, verdict_from
 
 JI, CL, GAO = "ji2022", "classic", "gao2023"
+# the fixed-feature (SEP-A) and GAO-F6 claims share no run with the ULPM (E1) claims: their own worker group
+FIXED_FEATURES = "dynamics:fixed-features"
 
 
 # ============================================================================================
@@ -788,7 +790,7 @@ def _sepa(ctx, schedule: str, *, nonsep: bool = False, steps: int = 100_000):
     return ctx.memo(f"dyn:sepa:{schedule}:{int(nonsep)}:{steps}", run)
 
 
-@claim("CL-SOUDRY-DIR", paper=CL, provenance="derived", cost="medium", covers=("CL-SOUDRY", "CL-NACSON"),
+@claim("CL-SOUDRY-DIR", group=FIXED_FEATURES, paper=CL, provenance="derived", cost="medium", covers=("CL-SOUDRY", "CL-NACSON"),
        statement="SEP-A (K = 3, n = 10, d = 4): hard-margin SVM ½‖Ŵ‖² = 0.12822580, ‖Ŵ‖_F = 0.50641051, three "
                  "active constraints with duals 0.00558, 0.12539, 0.12548; normalised GD from W = 0 "
                  "(η₀/L, η₀ = 1/‖H‖_op²) converges in direction: 1 − cos(W_t, Ŵ) ≤ 2e-4 at 1e4 steps (7.50e-5, "
@@ -830,7 +832,7 @@ def soudry_dir(ctx, control=False):
         measured=meas, expected=exp, tolerance=rtol)
 
 
-@claim("CL-SOUDRY-RATE", paper=CL, provenance="derived", cost="medium", covers=("CL-SOUDRY-RATE",),
+@claim("CL-SOUDRY-RATE", group=FIXED_FEATURES, paper=CL, provenance="derived", cost="medium", covers=("CL-SOUDRY-RATE",),
        statement="Constant steps η = 1/‖H‖_op² = 0.0073133 on SEP-A from W = 0 are logarithmically slow: margin gap "
                  "g = 6.438e-2, 5.762e-2, 4.975e-2 at t = 1e3, 1e4, 1e5 (1e-3 relative), g·log t ∈ [0.3, 0.8], "
                  "g(1e5)/g(1e3) ≥ 0.5 (0.773, not polynomial), the rate fit over t = 10…1e5 is 'logarithmic'; "
@@ -870,7 +872,7 @@ def _etf3():
     return np.stack([np.cos(2 * np.pi * k / 3), np.sin(2 * np.pi * k / 3)], axis=1)
 
 
-@claim("CL-A8", paper=CL, provenance="derived", cost="medium", covers=("CL-A8", "CL-SOUDRY"),
+@claim("CL-A8", group=FIXED_FEATURES, paper=CL, provenance="derived", cost="medium", covers=("CL-A8", "CL-SOUDRY"),
        statement="Soudry's bounded ρ(t) is asymptotic: on SEP-A with constant steps ‖W(t) − Ŵ log t‖ = 0.2219, "
                  "0.3594, 0.5802, 0.7988, 0.9954 at t = 10 … 1e5 (2e-4; with deep also 1.1654 at 1e6 and "
                  "‖W‖/log t = 0.4511 against ‖Ŵ‖ = 0.5064): it increases, the increments per decade shrink from "
@@ -912,7 +914,7 @@ def a8_soudry_residual(ctx, control=False):
 # classic.md §4 claim 9: Lyu & Li's smoothed margin on the ULPM
 # ============================================================================================
 
-@claim("CL-LYULI-MONO", paper=CL, provenance="derived", cost="medium", covers=("CL-LYULI", "JI-T1.4"),
+@claim("CL-LYULI-MONO", group=FIXED_FEATURES, paper=CL, provenance="derived", cost="medium", covers=("CL-LYULI", "JI-T1.4"),
        statement="ULPM K = 3, n = 2, d = 4, seed 1, s = 0.5, summed CE, GD η = 1e-2, 4e4 steps: the smoothed margin "
                  "γ̃ = log(1/(e^L − 1))/‖θ‖² never decreases (every 100 steps) once L < log 2; ‖θ‖² = 37.347, "
                  "53.411, 62.288 and γ̃ = 0.09024, 0.11765, 0.12636 at 1e3, 1e4, 4e4 (5e-4 relative; limit "
@@ -1008,7 +1010,7 @@ def _gao_run(ctx, seed: int, *, steps=10_000, train_W=True, lr=0.5, every=None):
         train_W=train_W, reference=False, **grid))
 
 
-@claim("GAO-F6-GD", paper=GAO, provenance="derived", cost="medium", covers=("GAO-F6", "GAO-T4.1", "GAO-D1"),
+@claim("GAO-F6-GD", group=FIXED_FEATURES, paper=GAO, provenance="derived", cost="medium", covers=("GAO-F6", "GAO-T4.1", "GAO-D1"),
        statement="Full-batch GD on unregularised mean-CE UFM (K = 4, n = 3, d = 8, M, Z ~ N(0, 0.01), lr 0.5) "
                  "converges in direction to the S1 optimum, logarithmically slowly: for seeds 1–10 ν_UFM is "
                  "nondecreasing over {1e3, 1e4} steps, ≥ 0.93·target at 1e4 (target 1/((K−1)√n) = 0.19245; "
@@ -1058,7 +1060,7 @@ def _log_expm1(log_x: float) -> float:
     return math.log(math.expm1(math.exp(log_x)))
 
 
-@claim("GAO-T4.1-GDTPT", paper=GAO, provenance="reconstructed", cost="fast", covers=("GAO-T4.1", "GAO-D3", "GAO-F1"),
+@claim("GAO-T4.1-GDTPT", group=FIXED_FEATURES, paper=GAO, provenance="reconstructed", cost="fast", covers=("GAO-T4.1", "GAO-D3", "GAO-F1"),
        statement="In the terminal phase of GD on the UFM (the GAO-F6 run, seed 1, 1e4 steps, logged every 100): "
                  "after the first logged step with p_min > 0, the mean CE L is nonincreasing and p_min "
                  "nondecreasing (1e-3 absolute for O(lr) wiggles); the exact inversions −log(expm1(N·L)) ≤ p_min ≤ "

@@ -25,10 +25,12 @@ JSON report schema (``ncbounds check --json``, ``--report FILE.json``)::
 
 from __future__ import annotations
 
+import json
 import math
 import time
 import traceback
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, Callable, Iterable
 
 from ncbounds._results import Result, jsonable
@@ -37,7 +39,7 @@ __all__ = [
     "PASS", "FAIL", "NA", "PROVENANCE", "COSTS",
     "Evidence", "Claim", "Excused", "Context", "ClaimResult", "Report",
     "claim", "excuse", "all_claims", "excused", "get", "select", "run", "compare", "verdict_from",
-    "spec_ids", "unaccounted",
+    "spec_ids", "unaccounted", "groups_by_module", "write_timings",
 ]
 
 PASS, FAIL, NA = "PASS", "FAIL", "N/A"
@@ -98,6 +100,7 @@ class Claim:
     fn: Callable[..., Evidence]
     control: str
     covers: tuple[str, ...] = ()
+    group: str | None = None  # claims sharing memoised runs; default: the defining module
 
     def run_check(self, ctx: Context) -> Evidence:
         return _timed(self.fn, ctx, False)
@@ -118,10 +121,12 @@ _EXCUSED: dict[str, Excused] = {}
 
 
 def claim(id: str, *, paper: str, statement: str, provenance: str, cost: str, control: str,
-          covers: Iterable[str] = ()):
+          covers: Iterable[str] = (), group: str | None = None):
     """Decorator registering ``fn(ctx, control=False) -> Evidence`` as the claim ``id``.
 
-    ``control`` describes the negative control (what ``fn(ctx, control=True)`` perturbs).
+    ``control`` describes the negative control (what ``fn(ctx, control=True)`` perturbs). ``group``
+    names the claims that share memoised runs (``ctx.memo``) when that is a part of a module; the
+    parallel runner keeps a group in one worker. Default: the defining module.
     """
     if provenance not in PROVENANCE:
         raise ValueError(f"{id}: provenance must be one of {PROVENANCE}, got {provenance!r}")
@@ -134,7 +139,7 @@ def claim(id: str, *, paper: str, statement: str, provenance: str, cost: str, co
         if id in _REGISTRY:
             raise ValueError(f"claim {id} registered twice")
         _REGISTRY[id] = Claim(id=id, paper=paper, statement=statement, provenance=provenance,
-                              cost=cost, fn=fn, control=control, covers=tuple(covers))
+                              cost=cost, fn=fn, control=control, covers=tuple(covers), group=group)
         return fn
 
     return deco
@@ -357,18 +362,83 @@ def _short(ev: Evidence, width: int = 90) -> str:
     return s if len(s) <= width else s[: width - 1] + "…"
 
 
+_COST_SECONDS = {"fast": 0.5, "medium": 8.0, "slow": 60.0}  # rough estimates where no timing is stored
+_TIMINGS_FILE = Path(__file__).with_name("timings.json")
+
+
+def _timings() -> dict[str, float]:
+    """Seconds per claim (check + control) of a serial reference run, used only to schedule workers.
+    Regenerate with ``ncbounds check --jobs 1 --deep --json > r.json`` and :func:`write_timings`."""
+    try:
+        return json.loads(_TIMINGS_FILE.read_text())
+    except (OSError, ValueError):
+        return {}
+
+
+def write_timings(report: dict, path: Path | str = _TIMINGS_FILE) -> None:
+    """Store the per-claim seconds of a JSON report (schema ``ncbounds.check/1``) for scheduling."""
+    t = {r["id"]: round(r["check"]["seconds"] + r["control"]["seconds"], 2) for r in report["results"]}
+    Path(path).write_text(json.dumps(dict(sorted(t.items())), indent=0) + "\n")
+
+
+def _run_one(c: Claim, ctx: Context) -> ClaimResult:
+    return ClaimResult(id=c.id, paper=c.paper, statement=c.statement, provenance=c.provenance, cost=c.cost,
+                       covers=c.covers, check=c.run_check(ctx), control=c.run_control(ctx), control_description=c.control)
+
+
+def _run_group(ids: list[str], seed: int, deep: bool, tolerance_override: float | None) -> list[ClaimResult]:
+    """Worker: one group's claims with one fresh Context (memoised runs stay shared within the group)."""
+    from threadpoolctl import threadpool_limits
+
+    ctx = Context(seed=seed, deep=deep, tolerance_override=tolerance_override)
+    with threadpool_limits(limits=1):  # the workers already use the cores: no BLAS oversubscription
+        return [_run_one(get(i), ctx) for i in ids]
+
+
+def groups_by_module(claims: list[Claim]) -> list[list[Claim]]:
+    """Claims grouped by ``group`` (default: defining module), so that memoised runs are shared within a
+    group, heaviest first by stored timings (cost-class estimates where none is stored): the order in
+    which a pool should start them (longest processing time first)."""
+    groups: dict[str, list[Claim]] = {}
+    for c in claims:
+        groups.setdefault(c.group or c.fn.__module__, []).append(c)
+    t = _timings()
+    return sorted(groups.values(), key=lambda g: -sum(t.get(c.id, _COST_SECONDS[c.cost]) for c in g))
+
+
 def run(claims: list[Claim], ctx: Context | None = None, *, progress: Callable[[Claim], None] | None = None,
-        include_excused: bool = True) -> Report:
-    """Run each claim's check and control; ``progress(claim)`` is called after each claim."""
+        include_excused: bool = True, jobs: int = 1) -> Report:
+    """Run each claim's check and control; ``progress(claim)`` is called after each claim.
+
+    ``jobs > 1`` runs the claims of each defining module in one of ``jobs`` worker processes (each with a
+    fresh :class:`Context` of the same seed, deep flag and tolerance override, so ``ctx.cache`` is not
+    used); results keep the order of ``claims``. Claims are deterministic given the seed, so the verdicts
+    do not depend on ``jobs``.
+    """
     ctx = ctx or Context()
     t0 = time.perf_counter()
-    out = []
-    for c in claims:
-        out.append(ClaimResult(id=c.id, paper=c.paper, statement=c.statement, provenance=c.provenance,
-                               cost=c.cost, covers=c.covers, check=c.run_check(ctx),
-                               control=c.run_control(ctx), control_description=c.control))
-        if progress:
-            progress(c)
+    groups = groups_by_module(claims)
+    if jobs > 1 and len(groups) > 1:
+        import multiprocessing as mp
+        from concurrent.futures import ProcessPoolExecutor, as_completed
+
+        method = "fork" if "fork" in mp.get_all_start_methods() else "spawn"
+        done: dict[str, ClaimResult] = {}
+        with ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=mp.get_context(method)) as pool:
+            futs = {pool.submit(_run_group, [c.id for c in g], ctx.seed, ctx.deep, ctx.tolerance_override): g
+                    for g in groups}
+            for f in as_completed(futs):
+                for r in f.result():
+                    done[r.id] = r
+                    if progress:
+                        progress(get(r.id))
+        out = [done[c.id] for c in claims]
+    else:
+        out = []
+        for c in claims:
+            out.append(_run_one(c, ctx))
+            if progress:
+                progress(c)
     papers = {c.paper for c in claims}
     exc = [e for e in excused() if e.paper in papers] if include_excused else []
     return Report(results=out, excused=exc, seed=ctx.seed, deep=ctx.deep, seconds=time.perf_counter() - t0)

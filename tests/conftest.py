@@ -28,6 +28,7 @@ def claims_ctx():
 
 @pytest.fixture(scope="session")
 def default_report(claims_ctx):
-    """Every default (fast and medium) claim run once, check and control, for the whole test session."""
+    """Every default (fast and medium) claim run once, check and control, for the whole test session,
+    in one worker process per CPU as ``ncbounds check`` does (so ``claims_ctx.cache`` stays empty)."""
     from proofs_check import registry
-    return registry.run(registry.select(deep=False), claims_ctx)
+    return registry.run(registry.select(deep=False), claims_ctx, jobs=os.cpu_count() or 1)

@@ -216,17 +216,9 @@ CLAIM_IDS = ["GAO-F15-FRAMES", "GAO-F16-UFMWD", "GAO-E9", "GAO-E10"]
 
 
 @pytest.fixture(scope="module")
-def claim_results(request):
-    """Each claim run once (check and control). Uses the session's shared claim Context
-    (``conftest.claims_ctx``) when it exists, so the optimiser runs memoised by the default report
-    are reused; otherwise a fresh seed-0 Context."""
-    from proofs_check.registry import Context, run, select
-    try:
-        ctx = request.getfixturevalue("claims_ctx")
-    except pytest.FixtureLookupError:
-        ctx = Context(seed=0)
-    rep = run(select(ids=CLAIM_IDS), ctx, include_excused=False)
-    return {r.id: r for r in rep.results}
+def claim_results(default_report):
+    """Each claim's check and control from the session's one default run (conftest.default_report)."""
+    return {r.id: r for r in default_report.results if r.id in CLAIM_IDS}
 
 
 @pytest.mark.parametrize("cid", CLAIM_IDS)
