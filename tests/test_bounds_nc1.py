@@ -269,6 +269,9 @@ def test_wu_controls(wu_runs):
     bd = B.wu_mondelli_bounds(dr["H"], W, run.Y, run.gamma, lambda_rho=run.lambda_rho, C1=2.0, eps_a2=dr["eps_a2"])
     for name in ("eq10", "f3_safe_from_eps", "c44_printed", "c44_gamma", "f4_sharp"):
         assert bd.rows[name].verdict == "N/A"
+    W[:, 1] = 0.0  # σ_min(W) exactly 0: still N/A, no division by zero
+    bz = B.wu_mondelli_bounds(dr["H"], W, run.Y, run.gamma, lambda_rho=run.lambda_rho, C1=2.0, eps_a2=dr["eps_a2"])
+    assert bz.measured.sigma_min == 0.0 and bz.rows["eq10"].verdict == "N/A"
     # ReLU violates (A3): the rows that need C1 are N/A
     br = B.wu_from_run(run, C1=None)
     assert br.rows["eq7"].verdict == "N/A" and br.rows["eq10"].verdict == "N/A"

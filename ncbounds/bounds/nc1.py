@@ -652,6 +652,7 @@ def wu_mondelli_bounds(H=None, W=None, Y=None, gamma: float | None = None, *, me
                                                          Kp=Kp, L_n=L_n, Eaa=Eaa)
     g, lam, n, q = m.gamma, m.lambda_rho, m.n, m.q
     smin, smax = m.sigma_min, m.sigma_max
+    inv_smin2 = 1.0 / smin ** 2 if smin > 0 else float("nan")  # (10) and WU-F3 need W of full column rank
     A = (q - 1) * n / (2.0 * q * smax ** 2)
     Ag = A / g ** 2
     x = m.E2_sq
@@ -667,7 +668,7 @@ def wu_mondelli_bounds(H=None, W=None, Y=None, gamma: float | None = None, *, me
     rows["eq7"] = _ineq("WU-T4.2", "eq7", "||E1||^2 <= 2 (lam^-4 g^4 C1^2 smax^4 + lam^-2) C1^2 n eps_S^2 (printed (7))",
                         m.E1_sq, k7, "<=", {**base, "D given": np.isfinite(m.E1_sq), "eps_a2 given": np.isfinite(e2)},
                         "[reconstructed]", note="eps_S^2 measured drift-only (WU-E7)")
-    rhs10 = k7 + (2 * n * g ** -2 * m.L_n + 2 * lam ** -2 * smax ** 2 * C ** 2 * n * e2) / smin ** 2
+    rhs10 = k7 + (2 * n * g ** -2 * m.L_n + 2 * lam ** -2 * smax ** 2 * C ** 2 * n * e2) * inv_smin2
     rows["eq10"] = _ineq("WU-T4.2", "eq10", "||E2||^2 <= (7) + [2 n g^-2 L_n + 2 lam^-2 smax^2 C1^2 n eps_S^2]/smin^2 (printed (10))",
                          x, rhs10, "<=", {**base, "W full column rank": m.full_rank, "eps_a2 given": np.isfinite(e2)},
                          "[reconstructed]", note="printed constants (WU-E2: the safe form is f3_safe)")
@@ -679,7 +680,7 @@ def wu_mondelli_bounds(H=None, W=None, Y=None, gamma: float | None = None, *, me
 
     def safe(Dsq, sK):
         e1b = 2 * (lam ** -4 * g ** 4 * sK ** 2 * smax ** 4 + lam ** -2) * Dsq
-        e2tb = (4 * n * g ** -2 * m.L_n + 2 * lam ** -2 * smax ** 2 * Dsq) / smin ** 2
+        e2tb = (4 * n * g ** -2 * m.L_n + 2 * lam ** -2 * smax ** 2 * Dsq) * inv_smin2
         return 2 * e1b + 2 * e2tb
 
     rows["f3_safe"] = _ineq("WU-F3", "f3_safe", "||E2||^2 <= 2 ||E1||^2_bound + 2 ||E2~||^2_bound (measured ||D||, ||K'||)",
