@@ -367,8 +367,9 @@ _TIMINGS_FILE = Path(__file__).with_name("timings.json")
 
 
 def _timings() -> dict[str, float]:
-    """Seconds per claim (check + control) of a serial reference run, used only to schedule workers.
-    Regenerate with ``ncbounds check --jobs 1 --deep --json > r.json`` and :func:`write_timings`."""
+    """Seconds per claim (check + control) of a reference run (the default claims from a default run, the
+    slow ones from a ``--deep`` run), used only to order the worker groups. Regenerate with
+    ``ncbounds check --json > r.json`` and :func:`write_timings`."""
     try:
         return json.loads(_TIMINGS_FILE.read_text())
     except (OSError, ValueError):
