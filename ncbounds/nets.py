@@ -27,7 +27,7 @@ from __future__ import annotations
 import math
 import time
 from dataclasses import dataclass
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, ClassVar, Sequence
 
 import numpy as np
 
@@ -976,8 +976,40 @@ def _digits_record(params, Xtr, ytr, Xte, yte, relu_h, K, full: bool) -> tuple[d
     return rec, snap
 
 
+class _RecordedRun:
+    """Accessors shared by :class:`DigitsRun` (indexed by epoch) and :class:`MLPRun` (by step): the
+    class attribute ``_INDEX`` names the record index and the ``first_fit_<index>`` field."""
+
+    _INDEX: ClassVar[str]
+
+    def snapshot(self, at: int) -> dict:
+        """The snapshot recorded at epoch/step ``at`` (KeyError if it was not recorded)."""
+        for s in self.snapshots:
+            if s[self._INDEX] == at:
+                return s
+        raise KeyError(f"{self._INDEX} {at} was not recorded; recorded: {[s[self._INDEX] for s in self.snapshots]}")
+
+    def row(self, at: int) -> dict:
+        """All recorded metrics at epoch/step ``at`` as a dict of floats (KeyError if not recorded)."""
+        hit = np.flatnonzero(self.records[self._INDEX] == at)
+        if hit.size == 0:
+            raise KeyError(f"{self._INDEX} {at} was not recorded; recorded: {self.records[self._INDEX].tolist()}")
+        return {k: float(v[hit[0]]) for k, v in self.records.items()}
+
+    def to_dict(self, arrays: bool = False) -> dict:
+        """JSON-ready summary: settings, records, first-fit epoch/step, status, seconds (and, with
+        ``arrays=True``, parameters, snapshots and labels)."""
+        ff = f"first_fit_{self._INDEX}"
+        d = {"settings": jsonable(self.settings), "records": jsonable(self.records), ff: getattr(self, ff),
+             "status": self.status, "seconds": self.seconds}
+        if arrays:
+            d.update(params0=jsonable(self.params0), params=jsonable(self.params), snapshots=jsonable(self.snapshots),
+                     y_train=jsonable(self.y_train), y_test=jsonable(self.y_test))
+        return d
+
+
 @dataclass(frozen=True)
-class DigitsRun(Result):
+class DigitsRun(_RecordedRun, Result):
     """One SGD run of the digits network of gao2023.md §6.2 (tables T4 and T5; ji2022.md §6 X2).
 
     Attributes:
@@ -1008,33 +1040,12 @@ class DigitsRun(Result):
     y_test: np.ndarray
     status: str
     seconds: float
-
-    def snapshot(self, epoch: int) -> dict:
-        """The snapshot recorded at ``epoch`` (KeyError if it was not recorded)."""
-        for s in self.snapshots:
-            if s["epoch"] == epoch:
-                return s
-        raise KeyError(f"epoch {epoch} was not recorded; recorded: {[s['epoch'] for s in self.snapshots]}")
+    _INDEX: ClassVar[str] = "epoch"
 
     def logits(self, epoch: int | None = None, split: str = "test") -> np.ndarray:
         """Logits H Wᵀ (N, K) at a recorded epoch (default: the last) on ``"train"`` or ``"test"``."""
         s = self.snapshots[-1] if epoch is None else self.snapshot(epoch)
         return s["H_" + split] @ s["W"].T
-
-    def row(self, epoch: int) -> dict:
-        """All recorded metrics at ``epoch`` as a dict of floats."""
-        i = int(np.flatnonzero(self.records["epoch"] == epoch)[0])
-        return {k: float(v[i]) for k, v in self.records.items()}
-
-    def to_dict(self, arrays: bool = False) -> dict:
-        """JSON-ready summary: settings, records, first-fit epoch, status, seconds (and, with
-        ``arrays=True``, parameters and snapshots)."""
-        d = {"settings": jsonable(self.settings), "records": jsonable(self.records),
-             "first_fit_epoch": self.first_fit_epoch, "status": self.status, "seconds": self.seconds}
-        if arrays:
-            d.update(params0=jsonable(self.params0), params=jsonable(self.params), snapshots=jsonable(self.snapshots),
-                     y_train=jsonable(self.y_train), y_test=jsonable(self.y_test))
-        return d
 
 
 def _split_data(data) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, int]:
@@ -1463,7 +1474,7 @@ def _mlp_record(W, Htr, ytr, Hte, yte, K: int, full: bool) -> dict:
 
 
 @dataclass(frozen=True)
-class MLPRun(Result):
+class MLPRun(_RecordedRun, Result):
     """One full-batch momentum-GD run of the ReLU MLP of ji2022.md §6 X2 (:func:`train_mlp`).
 
     Attributes:
@@ -1492,30 +1503,7 @@ class MLPRun(Result):
     y_test: np.ndarray
     status: str
     seconds: float
-
-    def snapshot(self, step: int) -> dict:
-        """The snapshot recorded at ``step`` (KeyError if it was not recorded)."""
-        for s in self.snapshots:
-            if s["step"] == step:
-                return s
-        raise KeyError(f"step {step} was not recorded; recorded: {[s['step'] for s in self.snapshots]}")
-
-    def row(self, step: int) -> dict:
-        """All recorded metrics at ``step`` as a dict of floats (KeyError if not recorded)."""
-        hit = np.flatnonzero(self.records["step"] == step)
-        if hit.size == 0:
-            raise KeyError(f"step {step} was not recorded; recorded: {self.records['step'].tolist()}")
-        return {k: float(v[hit[0]]) for k, v in self.records.items()}
-
-    def to_dict(self, arrays: bool = False) -> dict:
-        """JSON-ready summary: settings, records, first-fit step, status, seconds (and, with
-        ``arrays=True``, parameters, snapshots and labels)."""
-        d = {"settings": jsonable(self.settings), "records": jsonable(self.records),
-             "first_fit_step": self.first_fit_step, "status": self.status, "seconds": self.seconds}
-        if arrays:
-            d.update(params0=jsonable(self.params0), params=jsonable(self.params), snapshots=jsonable(self.snapshots),
-                     y_train=jsonable(self.y_train), y_test=jsonable(self.y_test))
-        return d
+    _INDEX: ClassVar[str] = "step"
 
 
 def train_mlp(widths: Sequence[int] = (64, 128, 128, 32), *, steps: int = 6000, lr: float = 0.05,
